@@ -1,0 +1,55 @@
+// The subcommands, one function each. cli.cc turns argv into these option structs; each
+// function does its whole job, writes machine output to `out` and diagnostics to `err`,
+// and returns the exit code of cli.md. Nothing here touches std::cout or std::exit, so
+// tests run commands with string streams.
+#ifndef RESIDENCY_COMMANDS_H_
+#define RESIDENCY_COMMANDS_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace residency {
+
+// Exit codes (cli.md).
+enum ExitCode : int {
+  kExitPass = 0,        // every check passed
+  kExitFail = 1,        // at least one check failed
+  kExitError = 2,       // the input or the invocation is wrong; nothing was checked
+  kExitUnverified = 3,  // nothing failed, but something could not be verified
+};
+
+struct LintOptions {
+  std::string manifest;   // path
+  std::string profile;    // built-in name or a profile file; empty: from assurance_level
+  std::string format = "text";  // text | json
+  std::string output;     // file; empty: `out`
+  std::string geodb_dir;  // empty: the default (paths.h)
+};
+int RunLint(const LintOptions& options, std::ostream& out, std::ostream& err);
+
+struct LookupOptions {
+  std::vector<std::string> targets;  // IP literals or host names
+  std::string format = "text";       // text | json
+  std::string geodb_dir;
+  std::string dns;                   // HOST:PORT[,HOST:PORT...]; empty: resolv.conf
+};
+int RunLookup(const LookupOptions& options, std::ostream& out, std::ostream& err);
+
+struct GeodbInfoOptions {
+  std::string format = "text";
+  std::string geodb_dir;
+};
+int RunGeodbInfo(const GeodbInfoOptions& options, std::ostream& out, std::ostream& err);
+
+struct GeodbUpdateOptions {
+  std::string geodb_dir;
+  std::vector<std::string> feeds;  // feed names to update; empty: all
+  std::vector<std::string> urls;   // NAME=URL overrides of the feed URLs
+  long timeout_seconds = 60;
+};
+int RunGeodbUpdate(const GeodbUpdateOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace residency
+
+#endif  // RESIDENCY_COMMANDS_H_
