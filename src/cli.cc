@@ -1,0 +1,107 @@
+#include "cli.h"
+
+#include <CLI/CLI.hpp>
+#include <exception>
+
+#include "commands.h"
+
+namespace residency {
+namespace {
+
+void AddFormat(CLI::App* cmd, std::string* format, std::vector<std::string> allowed) {
+  std::string list;
+  for (const auto& f : allowed) list += (list.empty() ? "" : "|") + f;
+  cmd->add_option("--format", *format, "output format: " + list)
+      ->check(CLI::IsMember(allowed))
+      ->capture_default_str();
+}
+
+void AddGeodb(CLI::App* cmd, std::string* dir) {
+  cmd->add_option("--geodb", *dir,
+                  "geodb directory (default: $RESIDENCY_GEODB, else geodb/ of the installation)");
+}
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  CLI::App app{"residency: verifies where a cloud service's data is stored and processed,\n"
+               "against the locations its manifest declares (EUCS, C5, SecNumCloud).",
+               "residency"};
+  app.require_subcommand(0, 1);
+  bool version = false;
+  app.add_flag("--version", version, "print the version and exit");
+
+  LintOptions lint;
+  CLI::App* lint_cmd = app.add_subcommand(
+      "lint", "check a manifest: schema, references, disclosure completeness (no network)");
+  lint_cmd->add_option("MANIFEST", lint.manifest, "the manifest (JSON, manifest-v1)")->required();
+  lint_cmd->add_option("--profile", lint.profile,
+                       "requirement profile: a built-in name (see docs/profiles.md) or a file; "
+                       "default from service.assurance_level");
+  AddFormat(lint_cmd, &lint.format, {"text", "json"});
+  lint_cmd->add_option("--output", lint.output, "write the report to FILE instead of stdout");
+  AddGeodb(lint_cmd, &lint.geodb_dir);
+
+  LookupOptions lookup;
+  CLI::App* lookup_cmd = app.add_subcommand(
+      "lookup", "evidence for IP addresses: every geodb source's answer, feed match, AS, jurisdictions");
+  lookup_cmd->add_option("TARGET", lookup.targets, "IP addresses")->required();
+  AddFormat(lookup_cmd, &lookup.format, {"text", "json"});
+  AddGeodb(lookup_cmd, &lookup.geodb_dir);
+
+  CLI::App* geodb_cmd = app.add_subcommand("geodb", "inspect and update the geolocation data");
+  geodb_cmd->require_subcommand(1);
+  GeodbInfoOptions info;
+  CLI::App* info_cmd = geodb_cmd->add_subcommand(
+      "info", "the sources in use: kind, file, type, build date, sha256, licence");
+  AddFormat(info_cmd, &info.format, {"text", "json"});
+  AddGeodb(info_cmd, &info.geodb_dir);
+  GeodbUpdateOptions update;
+  CLI::App* update_cmd = geodb_cmd->add_subcommand(
+      "update", "fetch fresh provider IP-range feeds and recompile the feed index (atomic)");
+  update_cmd->add_option("FEED", update.feeds, "feeds to update (default: all)");
+  update_cmd->add_option("--url", update.urls, "NAME=URL: fetch feed NAME from URL instead");
+  update_cmd->add_option("--timeout", update.timeout_seconds, "seconds per download")
+      ->capture_default_str();
+  AddGeodb(update_cmd, &update.geodb_dir);
+
+  std::vector<std::string> rev(args.rbegin(), args.rend() - 1);
+  try {
+    app.parse(rev);
+  } catch (const CLI::CallForHelp&) {
+    // --help on a subcommand prints that subcommand's help.
+    const CLI::App* target = &app;
+    for (CLI::App* sub : app.get_subcommands()) {
+      target = sub;
+      for (CLI::App* subsub : sub->get_subcommands()) target = subsub;
+    }
+    out << target->help();
+    return kExitPass;
+  } catch (const CLI::Success&) {
+    return kExitPass;
+  } catch (const CLI::ParseError& e) {
+    err << "residency: " << e.what() << "\n";
+    err << "Run 'residency --help' for usage.\n";
+    return kExitError;
+  }
+
+  if (version) {
+    out << "residency " << RESIDENCY_VERSION << "\n";
+    return kExitPass;
+  }
+  try {
+    if (lint_cmd->parsed()) return RunLint(lint, out, err);
+    if (lookup_cmd->parsed()) return RunLookup(lookup, out, err);
+    if (info_cmd->parsed()) return RunGeodbInfo(info, out, err);
+    if (update_cmd->parsed()) return RunGeodbUpdate(update, out, err);
+  } catch (const std::exception& e) {
+    // Commands report through Status; an exception here is a bug, but it must still end
+    // as a clear message and exit code 2, never as std::terminate.
+    err << "residency: internal error: " << e.what() << "\n";
+    return kExitError;
+  }
+  out << app.help();
+  return kExitError;
+}
+
+}  // namespace residency

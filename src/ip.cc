@@ -1,0 +1,77 @@
+#include "ip.h"
+
+#include <arpa/inet.h>
+
+#include <charconv>
+#include <cstring>
+
+namespace residency {
+
+IpAddress IpAddress::Unmapped() const {
+  if (is_v4()) return *this;
+  static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::memcmp(bytes.data(), kMapped, 12) != 0) return *this;
+  IpAddress v4;
+  v4.family = Family::kV4;
+  std::memcpy(v4.bytes.data(), bytes.data() + 12, 4);
+  return v4;
+}
+
+std::string IpAddress::ToString() const {
+  char buf[INET6_ADDRSTRLEN];
+  if (!inet_ntop(is_v4() ? AF_INET : AF_INET6, bytes.data(), buf, sizeof buf)) return "";
+  return buf;
+}
+
+std::optional<IpAddress> ParseIp(std::string_view text) {
+  if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
+  char buf[INET6_ADDRSTRLEN];
+  std::memcpy(buf, text.data(), text.size());
+  buf[text.size()] = '\0';
+  IpAddress ip;
+  if (text.find(':') == std::string_view::npos) {
+    ip.family = IpAddress::Family::kV4;
+    if (inet_pton(AF_INET, buf, ip.bytes.data()) != 1) return std::nullopt;
+  } else {
+    ip.family = IpAddress::Family::kV6;
+    if (inet_pton(AF_INET6, buf, ip.bytes.data()) != 1) return std::nullopt;
+  }
+  return ip;
+}
+
+bool IpPrefix::Contains(const IpAddress& ip) const {
+  if (ip.family != address.family) return false;
+  unsigned full = length / 8, rest = length % 8;
+  if (std::memcmp(ip.bytes.data(), address.bytes.data(), full) != 0) return false;
+  if (rest == 0) return true;
+  uint8_t mask = static_cast<uint8_t>(0xff << (8 - rest));
+  return (ip.bytes[full] & mask) == (address.bytes[full] & mask);
+}
+
+std::string IpPrefix::ToString() const {
+  return address.ToString() + "/" + std::to_string(length);
+}
+
+std::optional<IpPrefix> ParsePrefix(std::string_view text) {
+  size_t slash = text.find('/');
+  auto ip = ParseIp(text.substr(0, slash));
+  if (!ip) return std::nullopt;
+  IpPrefix p;
+  p.address = *ip;
+  p.length = ip->bits();
+  if (slash != std::string_view::npos) {
+    std::string_view len = text.substr(slash + 1);
+    unsigned n = 0;
+    auto [end, ec] = std::from_chars(len.data(), len.data() + len.size(), n);
+    if (len.empty() || ec != std::errc() || end != len.data() + len.size() || n > ip->bits()) {
+      return std::nullopt;
+    }
+    p.length = n;
+  }
+  for (unsigned bit = p.length; bit < p.address.bits(); ++bit) {
+    p.address.bytes[bit / 8] &= static_cast<uint8_t>(~(0x80u >> (bit % 8)));
+  }
+  return p;
+}
+
+}  // namespace residency
