@@ -1,0 +1,346 @@
+#include "json_source.h"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/pointer.h>
+#include <rapidjson/reader.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace residency {
+namespace {
+
+using rapidjson::Value;
+
+// A RapidJSON input stream over a byte range that notes the offset at which the latest
+// JSON token (value or key) starts. It follows strings and escapes so that a ',' or '['
+// inside a string is not mistaken for structure.
+class PositionStream {
+ public:
+  using Ch = char;
+  PositionStream(const char* data, size_t size) : data_(data), size_(size) {}
+
+  Ch Peek() const { return pos_ < size_ ? data_[pos_] : '\0'; }
+  Ch Take() {
+    if (pos_ >= size_) return '\0';
+    char c = data_[pos_];
+    Note(c);
+    ++pos_;
+    return c;
+  }
+  size_t Tell() const { return pos_; }
+  size_t token_start() const { return token_start_; }
+
+  // Output functions the reader never calls on an input stream.
+  Ch* PutBegin() { return nullptr; }
+  void Put(Ch) {}
+  void Flush() {}
+  size_t PutEnd(Ch*) { return 0; }
+
+ private:
+  void Note(char c) {
+    if (in_string_) {
+      if (escape_) {
+        escape_ = false;
+      } else if (c == '\\') {
+        escape_ = true;
+      } else if (c == '"') {
+        in_string_ = false;
+      }
+      return;
+    }
+    switch (c) {
+      case '"':
+        in_string_ = true;
+        token_start_ = pos_;
+        boundary_ = false;
+        break;
+      case '{':
+      case '[':
+        token_start_ = pos_;
+        boundary_ = true;
+        break;
+      case ' ': case '\t': case '\n': case '\r': case ',': case ':': case ']': case '}':
+        boundary_ = true;
+        break;
+      default:  // a number or literal character
+        if (boundary_) token_start_ = pos_;
+        boundary_ = false;
+    }
+  }
+
+  const char* data_;
+  size_t size_;
+  size_t pos_ = 0;
+  size_t token_start_ = 0;
+  bool in_string_ = false;
+  bool escape_ = false;
+  bool boundary_ = true;
+};
+
+// Forwards SAX events to the Document while recording each token's start offset, in the
+// order the DOM will hold the values (pre-order, keys before their values).
+class RecordingHandler {
+ public:
+  RecordingHandler(rapidjson::Document* doc, const PositionStream* stream,
+                   std::vector<uint32_t>* offsets)
+      : doc_(doc), stream_(stream), offsets_(offsets) {}
+
+  bool Null() { Note(); return doc_->Null(); }
+  bool Bool(bool b) { Note(); return doc_->Bool(b); }
+  bool Int(int i) { Note(); return doc_->Int(i); }
+  bool Uint(unsigned u) { Note(); return doc_->Uint(u); }
+  bool Int64(int64_t i) { Note(); return doc_->Int64(i); }
+  bool Uint64(uint64_t u) { Note(); return doc_->Uint64(u); }
+  bool Double(double d) { Note(); return doc_->Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { Note(); return doc_->RawNumber(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { Note(); return doc_->String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { Note(); return doc_->Key(s, n, copy); }
+  bool StartObject() { Note(); return Deeper() && doc_->StartObject(); }
+  bool EndObject(rapidjson::SizeType n) { --depth_; return doc_->EndObject(n); }
+  bool StartArray() { Note(); return Deeper() && doc_->StartArray(); }
+  bool EndArray(rapidjson::SizeType n) { --depth_; return doc_->EndArray(n); }
+
+  bool too_deep() const { return too_deep_; }
+  size_t too_deep_offset() const { return too_deep_offset_; }
+
+ private:
+  void Note() { offsets_->push_back(static_cast<uint32_t>(stream_->token_start())); }
+  bool Deeper() {
+    if (++depth_ <= kMaxJsonDepth) return true;
+    too_deep_ = true;
+    too_deep_offset_ = stream_->token_start();
+    return false;
+  }
+
+  rapidjson::Document* doc_;
+  const PositionStream* stream_;
+  std::vector<uint32_t>* offsets_;
+  int depth_ = 0;
+  bool too_deep_ = false;
+  size_t too_deep_offset_ = 0;
+};
+
+constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |
+                                 rapidjson::kParseValidateEncodingFlag |
+                                 rapidjson::kParseFullPrecisionFlag;
+
+// Replaces what a terminal should not be sent raw (control bytes, invalid UTF-8) by '?'.
+std::string Printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      out += (c < 0x20 || c == 0x7f) ? (c == '\t' ? ' ' : '?') : static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    size_t len = (c >= 0xf0 && c <= 0xf4) ? 4 : (c >= 0xe0) ? 3 : (c >= 0xc2 && c < 0xe0) ? 2 : 0;
+    bool ok = len != 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += '?';
+      ++i;
+    }
+  }
+  return out;
+}
+
+size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+bool JsonSource::Parse(std::string path, std::string text, Diagnostic* error) {
+  path_ = std::move(path);
+  text_ = std::move(text);
+  doc_ = std::make_unique<rapidjson::Document>();
+  positions_.clear();
+  line_starts_.assign(1, 0);
+  for (size_t i = 0; i < text_.size(); ++i) {
+    if (text_[i] == '\n') line_starts_.push_back(static_cast<uint32_t>(i + 1));
+  }
+  if (text_.size() >= UINT32_MAX) {
+    *error = Diagnostic{path_, {}, "", "file too large (4 GiB or more)", ""};
+    return false;
+  }
+  if (size_t nul = text_.find('\0'); nul != std::string::npos) {
+    *error = AtOffset(nul, "", "NUL byte in the file (a JSON text never contains one)");
+    return false;
+  }
+  if (text_.find_first_not_of(" \t\r\n") == std::string::npos) {
+    *error = Diagnostic{path_, {}, "", text_.empty() ? "empty file, expected a JSON object"
+                                                     : "only white space, expected a JSON object", ""};
+    return false;
+  }
+
+  std::vector<uint32_t> offsets;
+  PositionStream stream(text_.data(), text_.size());
+  RecordingHandler handler(doc_.get(), &stream, &offsets);
+  rapidjson::Reader reader;
+  rapidjson::ParseResult result;
+  auto generator = [&](rapidjson::Document& /*doc*/) {
+    result = reader.Parse<kParseFlags>(stream, handler);
+    return !result.IsError();
+  };
+  doc_->Populate(generator);
+  if (handler.too_deep()) {
+    *error = AtOffset(handler.too_deep_offset(), "",
+                      "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    return false;
+  }
+  if (result.IsError()) {
+    *error = AtOffset(result.Offset(), "",
+                      std::string("invalid JSON: ") + rapidjson::GetParseError_En(result.Code()));
+    return false;
+  }
+  return IndexPositions(offsets, error);
+}
+
+bool JsonSource::IndexPositions(const std::vector<uint32_t>& offsets, Diagnostic* error) {
+  // Walk the DOM in the order the SAX events came: value, then for an object each key and
+  // its value, for an array each element. Explicit stack: depth is capped, but no
+  // recursion is needed either.
+  positions_.reserve(offsets.size());
+  size_t next = 0;
+  std::vector<const Value*> stack{doc_.get()};
+  while (!stack.empty()) {
+    const Value* v = stack.back();
+    stack.pop_back();
+    if (next < offsets.size()) positions_.emplace_back(v, offsets[next]);
+    ++next;
+    if (v->IsObject()) {
+      // Push members in reverse so that they pop in document order; the key is recorded
+      // as its own event, so it is pushed after (popped before) its value.
+      for (auto m = v->MemberEnd(); m != v->MemberBegin();) {
+        --m;
+        stack.push_back(&m->value);
+        stack.push_back(&m->name);
+      }
+    } else if (v->IsArray()) {
+      for (auto e = v->End(); e != v->Begin();) {
+        --e;
+        stack.push_back(&*e);
+      }
+    }
+  }
+  std::sort(positions_.begin(), positions_.end());
+
+  // Duplicate keys: RapidJSON keeps both members; a manifest must not.
+  std::vector<std::pair<const Value*, std::string>> objects{{doc_.get(), ""}};
+  while (!objects.empty()) {
+    auto [v, pointer] = objects.back();
+    objects.pop_back();
+    if (v->IsObject()) {
+      std::vector<const Value*> names;
+      for (auto m = v->MemberBegin(); m != v->MemberEnd(); ++m) names.push_back(&m->name);
+      std::vector<const Value*> sorted = names;
+      std::stable_sort(sorted.begin(), sorted.end(), [](const Value* a, const Value* b) {
+        return std::string_view(a->GetString(), a->GetStringLength()) <
+               std::string_view(b->GetString(), b->GetStringLength());
+      });
+      for (size_t i = 1; i < sorted.size(); ++i) {
+        if (*sorted[i] == *sorted[i - 1]) {
+          const Value* first = sorted[i - 1];
+          const Value* second = sorted[i];
+          bool found = false;
+          if (OffsetOf(first, &found) > OffsetOf(second, &found)) std::swap(first, second);
+          std::string key(second->GetString(), second->GetStringLength());
+          SourcePos p = PosOf(first);
+          *error = At(second, pointer, "duplicate key \"" + key + "\" (first at line " +
+                                           std::to_string(p.line) + ")");
+          return false;
+        }
+      }
+      for (auto m = v->MemberBegin(); m != v->MemberEnd(); ++m) {
+        if (m->value.IsObject() || m->value.IsArray()) {
+          objects.emplace_back(&m->value, PointerAppend(pointer, std::string_view(m->name.GetString(), m->name.GetStringLength())));
+        }
+      }
+    } else if (v->IsArray()) {
+      for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
+        const Value& e = (*v)[i];
+        if (e.IsObject() || e.IsArray()) objects.emplace_back(&e, PointerAppend(pointer, i));
+      }
+    }
+  }
+  return true;
+}
+
+size_t JsonSource::OffsetOf(const Value* value, bool* found) const {
+  auto it = std::lower_bound(positions_.begin(), positions_.end(),
+                             std::pair<const void*, uint32_t>(value, 0));
+  *found = it != positions_.end() && it->first == value;
+  return *found ? it->second : 0;
+}
+
+SourcePos JsonSource::PosAt(size_t offset) const {
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  size_t line = static_cast<size_t>(it - line_starts_.begin());  // 1-based
+  size_t start = line_starts_[line - 1];
+  size_t column = CodePoints(std::string_view(text_).substr(start, offset - start)) + 1;
+  return SourcePos{static_cast<uint32_t>(line), static_cast<uint32_t>(column)};
+}
+
+SourcePos JsonSource::PosOf(const Value* value) const {
+  bool found = false;
+  size_t offset = OffsetOf(value, &found);
+  return found ? PosAt(offset) : SourcePos{};
+}
+
+Diagnostic JsonSource::AtOffset(size_t offset, std::string pointer, std::string message) const {
+  offset = std::min(offset, text_.size());
+  Diagnostic d{path_, PosAt(offset), std::move(pointer), std::move(message), ""};
+  // Excerpt: the line, cut to a window around the column so that a 10 MB line stays short.
+  size_t start = line_starts_[d.pos.line - 1];
+  size_t end = text_.find('\n', start);
+  if (end == std::string::npos) end = text_.size();
+  if (end > start && text_[end - 1] == '\r') --end;
+  constexpr size_t kWindow = 60;
+  size_t from = offset > start + kWindow ? offset - kWindow : start;
+  size_t to = std::min(end, std::max(offset, start) + kWindow);
+  while (from > start && (static_cast<unsigned char>(text_[from]) & 0xc0) == 0x80) --from;
+  while (to < end && (static_cast<unsigned char>(text_[to]) & 0xc0) == 0x80) ++to;
+  std::string before = Printable(std::string_view(text_).substr(from, offset - from));
+  std::string line = Printable(std::string_view(text_).substr(from, to - from));
+  if (from > start) { line = "..." + line; before = "..." + before; }
+  if (to < end) line += "...";
+  d.excerpt = "  " + line + "\n  " + std::string(CodePoints(before), ' ') + "^";
+  return d;
+}
+
+Diagnostic JsonSource::At(const Value* value, std::string pointer, std::string message) const {
+  bool found = false;
+  size_t offset = value ? OffsetOf(value, &found) : 0;
+  if (value && !found) return Diagnostic{path_, {}, std::move(pointer), std::move(message), ""};
+  return AtOffset(offset, std::move(pointer), std::move(message));
+}
+
+const Value* JsonSource::Find(std::string_view pointer) const {
+  rapidjson::Pointer p(pointer.data(), pointer.size());
+  if (!p.IsValid()) return nullptr;
+  return p.Get(*doc_);
+}
+
+std::string PointerAppend(const std::string& base, std::string_view key) {
+  std::string s = base + "/";
+  for (char c : key) {
+    if (c == '~') s += "~0";
+    else if (c == '/') s += "~1";
+    else s += c;
+  }
+  return s;
+}
+
+std::string PointerAppend(const std::string& base, size_t index) {
+  return base + "/" + std::to_string(index);
+}
+
+}  // namespace residency
