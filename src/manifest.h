@@ -1,0 +1,126 @@
+// Manifest: the model of a service description (manifest v1, docs/manifest.md) and its
+// reader. ReadManifest parses the JSON with positions (json_source.h), validates it against
+// the embedded JSON Schema (manifests/schema/manifest-v1.schema.json), then checks what a
+// schema cannot: unique ids, flows naming nodes, exactly one of host/ip/url, IP and DNS
+// syntax (Unicode host names converted to A-labels with libidn2), URLs, known countries
+// and locations. Every error is a Diagnostic with FILE:LINE:COL and the JSON pointer.
+//
+// The model keeps the position of every node, endpoint, flow and declaration, so that
+// findings and SARIF results can point into the manifest. A Manifest is self-contained
+// except for Location::region, which points into the Jurisdictions it was read with:
+// that object must outlive the Manifest.
+#ifndef RESIDENCY_MANIFEST_H_
+#define RESIDENCY_MANIFEST_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "diagnostic.h"
+#include "ip.h"
+#include "jurisdiction.h"
+
+namespace residency {
+
+enum class Activity { kStorage, kBackup, kProcessing, kAdministration, kSupport };
+inline constexpr Activity kAllActivities[] = {Activity::kStorage, Activity::kBackup,
+                                             Activity::kProcessing, Activity::kAdministration,
+                                             Activity::kSupport};
+std::string_view ActivityName(Activity a);
+std::optional<Activity> ParseActivity(std::string_view name);
+
+// The built-in data categories; custom ones start with "x-".
+inline constexpr std::string_view kBuiltinCategories[] = {"customer", "derived", "account",
+                                                          "metadata", "technical"};
+
+// Where something is in the manifest: the JSON pointer and the line and column.
+struct SourceRef {
+  std::string pointer;
+  SourcePos pos;
+};
+
+struct Entity {
+  std::string legal_name;
+  std::string country;
+  std::string parent_country;  // "" when not declared
+  SourceRef ref;
+};
+
+struct Endpoint {
+  enum class Target { kHost, kIp, kUrl };
+  std::string id;            // as in the manifest
+  std::string qualified_id;  // NODE/ENDPOINT
+  size_t node = 0;           // index into Manifest::nodes
+  Target target = Target::kHost;
+  std::string host;          // A-label form, lower case, no trailing dot; "" for an IP target
+  std::string host_as_written;
+  std::optional<IpAddress> ip;  // for an ip target, or a URL whose host is an IP literal
+  std::string url;
+  Activity activity = Activity::kProcessing;
+  std::vector<std::string> data;
+  std::optional<Location> declared_region;
+  SourceRef ref;
+};
+
+struct Node {
+  enum class Role { kService, kSubservice };
+  Role role = Role::kSubservice;
+  std::string id;
+  std::string name;
+  std::string kind;  // iaas | paas | saas | other | ""
+  Entity entity;     // the provider for the service, the operator for a subservice
+  std::string method;  // inclusive | carve-out | ""
+  std::vector<std::string> certifications;
+  std::vector<Location> declared_regions;
+  std::vector<Endpoint> endpoints;
+  SourceRef ref;
+};
+
+struct Declaration {
+  Activity activity = Activity::kStorage;
+  std::vector<std::string> data;
+  std::vector<Location> locations;
+  std::vector<std::string> operations;
+  SourceRef ref;
+};
+
+struct Flow {
+  size_t from = 0, to = 0;  // indices into Manifest::nodes
+  std::vector<std::string> data;
+  SourceRef ref;
+};
+
+struct Manifest {
+  std::string path;
+  std::string sha256;  // of the file's bytes, hex
+  std::string assurance_level;  // basic | substantial | high
+  std::string applicable_law;   // "" when not declared
+  std::vector<Node> nodes;      // nodes[0] is the service itself
+  std::vector<Declaration> declarations;
+  std::vector<Flow> flows;
+
+  const Node& service() const { return nodes.front(); }
+  // The index of the node with `id`, or -1.
+  long FindNode(std::string_view id) const;
+};
+
+// At most this many errors are reported for one manifest; the rest are counted.
+inline constexpr size_t kMaxManifestErrors = 20;
+
+// Reads and checks the manifest at `path`. On failure returns false with at least one
+// diagnostic in *errors (ordered by position). Never throws, whatever the file holds.
+bool ReadManifest(const std::string& path, const Jurisdictions& jurisdictions, Manifest* manifest,
+                  std::vector<Diagnostic>* errors);
+
+// The same for a manifest already in memory (`path` only names it in messages).
+bool ParseManifest(const std::string& path, std::string text, const Jurisdictions& jurisdictions,
+                   Manifest* manifest, std::vector<Diagnostic>* errors);
+
+// Converts a host name to its A-label form and checks DNS syntax. On failure returns
+// false with the reason in *error.
+bool NormalizeHostName(std::string_view host, std::string* a_label, std::string* error);
+
+}  // namespace residency
+
+#endif  // RESIDENCY_MANIFEST_H_
