@@ -1,0 +1,49 @@
+// The report of `residency lookup`: for each target, every geodb source's answer, the
+// combined country verdict, the AS, the provider-feed match, and the jurisdiction groups
+// (EU, EEA, ADEQUATE) of the countries the sources named. A plain struct, rendered as text
+// or JSON to any std::ostream; it owns copies of everything, so it outlives the Geo and
+// Jurisdictions it was built from.
+//
+// JSON shape (lookup_version 1):
+//   {"lookup_version": 1, "results": [{
+//      "target": "::ffff:3.120.0.1", "ip": "3.120.0.1",
+//      "sources": [{"name": "dbip", "kind": "country", "country": "DE" | null,
+//                   "prefix": "3.120.0.0/14" | null}, ...],
+//      "country": {"verdict": "agree" | "disagree" | "unknown", "country": "DE" | null,
+//                  "countries": ["DE"], "answered": 2, "voters": 2},
+//      "as": {"number": 16509, "organisation": "...", "prefix": "...", "source": "asn"} | null,
+//      "feed": {"provider": "aws", "region": "eu-central-1", "service": "EC2",
+//               "scope": "regional", "prefix": "3.120.0.0/14", "source": "feeds"} | null,
+//      "jurisdictions": {"DE": ["EU", "EEA"], "US": []} | null  (null: groups not loaded)
+//   }]}
+#ifndef RESIDENCY_LOOKUP_REPORT_H_
+#define RESIDENCY_LOOKUP_REPORT_H_
+
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "geo.h"
+
+namespace residency {
+
+struct LookupResult {
+  std::string target;  // as the user wrote it
+  GeoAnswer answer;
+  // Country -> its groups, for every country any source named (voting or not);
+  // nullopt when no jurisdiction data was loaded.
+  std::optional<std::map<std::string, std::vector<std::string>>> jurisdictions;
+};
+
+struct LookupReport {
+  std::vector<LookupResult> results;
+};
+
+void RenderLookupText(const LookupReport& report, std::ostream& out);
+void RenderLookupJson(const LookupReport& report, std::ostream& out);
+
+}  // namespace residency
+
+#endif  // RESIDENCY_LOOKUP_REPORT_H_
