@@ -13,7 +13,7 @@ namespace {
 using rapidjson::Value;
 
 // A RapidJSON input stream over a byte range that notes the offset at which the latest
-// JSON token (value or key) starts. It follows strings and escapes so that a ',' or '['
+// scalar or key token starts (brackets are noted by the handler). It follows strings and escapes so that a ',' or '['
 // inside a string is not mistaken for structure.
 class PositionStream {
  public:
@@ -55,12 +55,7 @@ class PositionStream {
         token_start_ = pos_;
         boundary_ = false;
         break;
-      case '{':
-      case '[':
-        token_start_ = pos_;
-        boundary_ = true;
-        break;
-      case ' ': case '\t': case '\n': case '\r': case ',': case ':': case ']': case '}':
+      case ' ': case '{': case '[': case '\t': case '\n': case '\r': case ',': case ':': case ']': case '}':
         boundary_ = true;
         break;
       default:  // a number or literal character
@@ -96,9 +91,11 @@ class RecordingHandler {
   bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { Note(); return doc_->RawNumber(s, n, copy); }
   bool String(const char* s, rapidjson::SizeType n, bool copy) { Note(); return doc_->String(s, n, copy); }
   bool Key(const char* s, rapidjson::SizeType n, bool copy) { Note(); return doc_->Key(s, n, copy); }
-  bool StartObject() { Note(); return Deeper() && doc_->StartObject(); }
+  // In iterative mode the reader calls StartObject/StartArray before it takes the bracket,
+  // so the stream stands on it.
+  bool StartObject() { NoteHere(); return Deeper() && doc_->StartObject(); }
   bool EndObject(rapidjson::SizeType n) { --depth_; return doc_->EndObject(n); }
-  bool StartArray() { Note(); return Deeper() && doc_->StartArray(); }
+  bool StartArray() { NoteHere(); return Deeper() && doc_->StartArray(); }
   bool EndArray(rapidjson::SizeType n) { --depth_; return doc_->EndArray(n); }
 
   bool too_deep() const { return too_deep_; }
@@ -106,10 +103,11 @@ class RecordingHandler {
 
  private:
   void Note() { offsets_->push_back(static_cast<uint32_t>(stream_->token_start())); }
+  void NoteHere() { offsets_->push_back(static_cast<uint32_t>(stream_->Tell())); }
   bool Deeper() {
     if (++depth_ <= kMaxJsonDepth) return true;
     too_deep_ = true;
-    too_deep_offset_ = stream_->token_start();
+    too_deep_offset_ = stream_->Tell();
     return false;
   }
 

@@ -201,6 +201,8 @@ std::string Jurisdictions::Suggest(std::string_view text, bool with_groups) cons
     return " (did you mean \"" + h->second + "\"? ISO 3166-1 writes " + CountryName(h->second) +
            " as " + h->second + ")";
   }
+  // Two-letter codes are all within one edit of many others: a guess would mislead.
+  if (text.size() <= 2) return "";
   std::vector<std::string> names;
   if (with_groups) names = group_order_;
   for (const auto& entry : countries_) names.push_back(entry.first);

@@ -1,0 +1,570 @@
+#include "manifest.h"
+
+#include <curl/curl.h>
+#include <idn2.h>
+#include <rapidjson/schema.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "embedded.h"
+#include "hash.h"
+#include "json_source.h"
+
+namespace residency {
+namespace {
+
+using rapidjson::Value;
+
+constexpr std::string_view kSchemaPath = "manifests/schema/manifest-v1.schema.json";
+
+std::string Str(const Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
+
+std::string Quote(std::string_view s) {
+  constexpr size_t kMax = 80;
+  if (s.size() > kMax) return "\"" + std::string(s.substr(0, kMax)) + "...\"";
+  return "\"" + std::string(s) + "\"";
+}
+
+const char* TypeName(const Value& v) {
+  switch (v.GetType()) {
+    case rapidjson::kNullType: return "null";
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType: return "a boolean";
+    case rapidjson::kObjectType: return "an object";
+    case rapidjson::kArrayType: return "an array";
+    case rapidjson::kStringType: return "a string";
+    case rapidjson::kNumberType: return v.IsDouble() ? "a number" : "an integer";
+  }
+  return "a value";
+}
+
+// The compiled schema, built once from the embedded copy.
+const rapidjson::SchemaDocument& ManifestSchema(const rapidjson::Document** raw) {
+  static const rapidjson::Document* doc = [] {
+    auto* d = new rapidjson::Document;
+    std::string_view text = FindEmbedded(kSchemaPath);
+    d->Parse(text.data(), text.size());
+    return d;
+  }();
+  static const rapidjson::SchemaDocument* schema = new rapidjson::SchemaDocument(*doc);
+  *raw = doc;
+  return *schema;
+}
+
+// Follows "$ref" inside the schema document (only local "#/..." refs are used).
+const Value* Deref(const rapidjson::Document& schema, const Value* node) {
+  for (int i = 0; i < 8 && node && node->IsObject() && node->HasMember("$ref"); ++i) {
+    std::string ref = Str((*node)["$ref"]);
+    if (ref.rfind("#", 0) != 0) return node;
+    node = rapidjson::Pointer(ref.substr(1).c_str()).Get(schema);
+  }
+  return node;
+}
+
+std::string ListOf(const Value& array) {
+  std::string out;
+  for (const auto& e : array.GetArray()) {
+    if (!out.empty()) out += ", ";
+    if (e.IsString()) out += Quote(Str(e));
+    else if (e.IsInt()) out += std::to_string(e.GetInt());
+  }
+  return out;
+}
+
+bool schema_pointer_is(const Value* node, const rapidjson::Document& schema, const char* pointer) {
+  return node != nullptr && rapidjson::Pointer(pointer).Get(schema) == node;
+}
+
+bool MatchesXPrefix(std::string_view key) { return key.rfind("x-", 0) == 0; }
+
+class ManifestReader {
+ public:
+  ManifestReader(const JsonSource& src, const Jurisdictions& j, Manifest* m, std::vector<Diagnostic>* errors)
+      : src_(src), j_(j), m_(m), errors_(errors) {}
+
+  bool ValidateSchema();
+  void Build();
+
+ private:
+  void Error(const Value* at, const std::string& pointer, std::string message) {
+    errors_->push_back(src_.At(at, pointer, std::move(message)));
+  }
+  SourceRef Ref(const Value& v, const std::string& pointer) const { return {pointer, src_.PosOf(&v)}; }
+  std::string SchemaMessage(const Value* instance, const std::string& pointer, const Value* schema_node,
+                            std::string_view keyword, const Value** at);
+  Entity ReadEntity(const Value& v, const std::string& pointer);
+  void ReadNode(const Value& v, const std::string& pointer, Node::Role role);
+  void ReadEndpoint(const Value& v, const std::string& pointer, Node* node, size_t node_index);
+  std::vector<std::string> ReadCategories(const Value& v);
+  std::optional<Location> ReadLocation(const Value& v, const std::string& pointer);
+  void CheckCountry(const Value& v, const std::string& pointer);
+  void ReadTarget(const Value& v, const std::string& pointer, Endpoint* e);
+
+  const JsonSource& src_;
+  const Jurisdictions& j_;
+  Manifest* m_;
+  std::vector<Diagnostic>* errors_;
+};
+
+bool ManifestReader::ValidateSchema() {
+  const rapidjson::Document* schema_doc = nullptr;
+  const rapidjson::SchemaDocument& schema = ManifestSchema(&schema_doc);
+  rapidjson::SchemaValidator validator(schema);
+  if (src_.doc().Accept(validator)) return true;
+
+  auto text = [](const rapidjson::Pointer& p) {
+    rapidjson::StringBuffer sb;
+    p.Stringify(sb);
+    return std::string(sb.GetString(), sb.GetSize());
+  };
+  std::string pointer = text(validator.GetInvalidDocumentPointer());
+  std::string schema_pointer = text(validator.GetInvalidSchemaPointer());
+  const Value* instance = src_.Find(pointer);
+  const Value* schema_node = rapidjson::Pointer(schema_pointer.c_str()).Get(*schema_doc);
+  const Value* at = instance;
+  std::string message = SchemaMessage(instance, pointer, schema_node, validator.GetInvalidSchemaKeyword(), &at);
+  Error(at, pointer, message);
+  return false;
+}
+
+std::string ManifestReader::SchemaMessage(const Value* instance, const std::string& pointer,
+                                          const Value* schema_node, std::string_view keyword,
+                                          const Value** at) {
+  const rapidjson::Document* schema_doc = nullptr;
+  ManifestSchema(&schema_doc);
+  std::string field = pointer.substr(pointer.rfind('/') + 1);
+  schema_node = Deref(*schema_doc, schema_node);
+  if (!instance || !schema_node || !schema_node->IsObject()) {
+    return std::string("does not match the manifest schema (") + std::string(keyword) + ")";
+  }
+  auto schema_has = [&](const char* k) { return schema_node->HasMember(k); };
+  std::string description =
+      schema_has("description") && (*schema_node)["description"].IsString() ? Str((*schema_node)["description"]) : "";
+
+  if (keyword == "required" && instance->IsObject()) {
+    for (const auto& req : (*schema_node)["required"].GetArray()) {
+      if (!instance->HasMember(req)) return "missing required field \"" + Str(req) + "\"";
+    }
+  }
+  if (keyword == "additionalProperties" && !instance->IsObject()) {
+    // This RapidJSON names the unknown member itself; its parent is the object.
+    size_t slash = pointer.rfind('/');
+    const Value* parent = src_.Find(pointer.substr(0, slash));
+    if (parent && parent->IsObject()) {
+      return SchemaMessage(parent, pointer.substr(0, slash), schema_node, keyword, at);
+    }
+  }
+  if (keyword == "additionalProperties" && instance->IsObject() && schema_has("properties")) {
+    std::vector<std::string> known;
+    for (auto p = (*schema_node)["properties"].MemberBegin(); p != (*schema_node)["properties"].MemberEnd(); ++p) {
+      known.push_back(Str(p->name));
+    }
+    for (auto mem = instance->MemberBegin(); mem != instance->MemberEnd(); ++mem) {
+      std::string key = Str(mem->name);
+      if (MatchesXPrefix(key) || std::find(known.begin(), known.end(), key) != known.end()) continue;
+      *at = &mem->name;
+      return "unknown field " + Quote(key) + DidYouMean(key, known) +
+             " (extensions must start with \"x-\")";
+    }
+  }
+  if (keyword == "type" && schema_has("type")) {
+    std::string want = Str((*schema_node)["type"]);
+    std::string article = (want == "object" || want == "array" || want == "integer") ? "an " : "a ";
+    return "expected " + article + want + ", got " + TypeName(*instance);
+  }
+  if (keyword == "enum" && schema_has("enum")) {
+    const Value& options = (*schema_node)["enum"];
+    if (pointer == "/manifest_version") {
+      std::string got = instance->IsNumber() && instance->IsInt() ? std::to_string(instance->GetInt())
+                        : instance->IsString() ? Quote(Str(*instance)) + " (a string)" : TypeName(*instance);
+      return "unsupported manifest_version " + got + ": this residency reads version 1";
+    }
+    if (!instance->IsString()) return std::string("expected one of ") + ListOf(options) + ", got " + TypeName(*instance);
+    std::vector<std::string> names;
+    for (const auto& o : options.GetArray()) {
+      if (o.IsString()) names.push_back(Str(o));
+    }
+    return "invalid " + field + " " + Quote(Str(*instance)) + ": expected one of " + ListOf(options) +
+           DidYouMean(Str(*instance), names);
+  }
+  if (keyword == "pattern" && instance->IsString()) {
+    std::string value = Str(*instance);
+    if (schema_pointer_is(schema_node, *schema_doc, "/definitions/category")) {
+      std::vector<std::string> names(std::begin(kBuiltinCategories), std::end(kBuiltinCategories));
+      return "unknown data category " + Quote(value) + DidYouMean(value, names) +
+             " (custom categories start with \"x-\")";
+    }
+    if (schema_pointer_is(schema_node, *schema_doc, "/definitions/country")) {
+      std::string error;
+      j_.CheckCountry(value, &error);
+      return error;
+    }
+    return "invalid " + field + " " + Quote(value) + (description.empty() ? "" : ": expected " + description);
+  }
+  if (keyword == "maxLength" && instance->IsString()) {
+    return "string too long: " + std::to_string(instance->GetStringLength()) + " bytes, at most " +
+           std::to_string((*schema_node)["maxLength"].GetInt()) + " characters";
+  }
+  if (keyword == "minLength" && instance->IsString()) return "empty string";
+  if (keyword == "minItems" && instance->IsArray()) {
+    return "empty array: at least " + std::to_string((*schema_node)["minItems"].GetInt()) + " item needed";
+  }
+  if (keyword == "maxItems" && instance->IsArray()) {
+    return "too many items: " + std::to_string(instance->Size()) + ", at most " +
+           std::to_string((*schema_node)["maxItems"].GetInt());
+  }
+  return std::string("does not match the manifest schema (") + std::string(keyword) + ")";
+}
+
+void ManifestReader::CheckCountry(const Value& v, const std::string& pointer) {
+  std::string error;
+  if (!j_.CheckCountry(Str(v), &error)) Error(&v, pointer, error);
+}
+
+std::optional<Location> ManifestReader::ReadLocation(const Value& v, const std::string& pointer) {
+  std::string error;
+  auto loc = j_.ParseLocation(Str(v), &error);
+  if (!loc) Error(&v, pointer, error);
+  return loc;
+}
+
+std::vector<std::string> ManifestReader::ReadCategories(const Value& v) {
+  std::vector<std::string> out;
+  for (const auto& c : v.GetArray()) {
+    std::string name = Str(c);
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  }
+  return out;
+}
+
+Entity ManifestReader::ReadEntity(const Value& v, const std::string& pointer) {
+  Entity e;
+  e.ref = Ref(v, pointer);
+  e.legal_name = Str(v["legal_name"]);
+  e.country = Str(v["country"]);
+  CheckCountry(v["country"], pointer + "/country");
+  if (v.HasMember("parent_country")) {
+    e.parent_country = Str(v["parent_country"]);
+    CheckCountry(v["parent_country"], pointer + "/parent_country");
+  }
+  return e;
+}
+
+void ManifestReader::ReadTarget(const Value& v, const std::string& pointer, Endpoint* e) {
+  const char* fields[] = {"host", "ip", "url"};
+  std::vector<const char*> present;
+  for (const char* f : fields) {
+    if (v.HasMember(f)) present.push_back(f);
+  }
+  if (present.size() != 1) {
+    Error(&v, pointer,
+          present.empty() ? "endpoint " + Quote(e->id) + " has none of \"host\", \"ip\", \"url\": exactly one is needed"
+                          : "endpoint " + Quote(e->id) + " has both \"" + present[0] + "\" and \"" + present[1] +
+                                "\": exactly one of \"host\", \"ip\", \"url\" is allowed");
+    return;
+  }
+  std::string field = present[0];
+  const Value& value = v[present[0]];
+  std::string text = Str(value);
+  std::string at = pointer + "/" + field;
+  std::string error;
+  if (field == "ip") {
+    e->target = Endpoint::Target::kIp;
+    e->ip = ParseIp(text);
+    if (!e->ip) Error(&value, at, "invalid IP address " + Quote(text) + ": expected an IPv4 or IPv6 literal");
+    return;
+  }
+  if (field == "host") {
+    e->target = Endpoint::Target::kHost;
+    e->host_as_written = text;
+    if (ParseIp(text)) {
+      Error(&value, at, Quote(text) + " is an IP address: write it as \"ip\", not \"host\"");
+    } else if (!NormalizeHostName(text, &e->host, &error)) {
+      Error(&value, at, "invalid host name " + Quote(text) + ": " + error);
+    }
+    return;
+  }
+  e->target = Endpoint::Target::kUrl;
+  e->url = text;
+  std::unique_ptr<CURLU, void (*)(CURLU*)> u(curl_url(), &curl_url_cleanup);
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+    Error(&value, at, "invalid URL " + Quote(text));
+    return;
+  }
+  auto part = [&](CURLUPart which) {
+    char* s = nullptr;
+    std::string out;
+    if (curl_url_get(u.get(), which, &s, 0) == CURLUE_OK && s) out = s;
+    curl_free(s);
+    return out;
+  };
+  std::string scheme = part(CURLUPART_SCHEME);
+  if (scheme != "http" && scheme != "https") {
+    Error(&value, at, "unsupported URL scheme " + Quote(scheme) + " in " + Quote(text) + ": expected http or https");
+    return;
+  }
+  if (!part(CURLUPART_USER).empty() || !part(CURLUPART_PASSWORD).empty()) {
+    Error(&value, at, "URL " + Quote(text) + " carries credentials: a manifest must not");
+    return;
+  }
+  std::string host = part(CURLUPART_HOST);
+  e->host_as_written = host;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (auto ip = ParseIp(host)) {
+    e->ip = ip;
+    e->host.clear();
+  } else if (!NormalizeHostName(host, &e->host, &error)) {
+    Error(&value, at, "invalid host name " + Quote(host) + " in URL: " + error);
+  }
+}
+
+void ManifestReader::ReadEndpoint(const Value& v, const std::string& pointer, Node* node, size_t node_index) {
+  Endpoint e;
+  e.ref = Ref(v, pointer);
+  e.id = Str(v["id"]);
+  e.qualified_id = node->id + "/" + e.id;
+  e.node = node_index;
+  e.activity = *ParseActivity(Str(v["activity"]));
+  e.data = ReadCategories(v["data"]);
+  ReadTarget(v, pointer, &e);
+  if (v.HasMember("declared_region")) e.declared_region = ReadLocation(v["declared_region"], pointer + "/declared_region");
+  for (const Endpoint& other : node->endpoints) {
+    if (other.id == e.id) {
+      Error(&v["id"], pointer + "/id",
+            "duplicate endpoint id " + Quote(e.id) + " in node " + Quote(node->id) + " (first at line " +
+                std::to_string(other.ref.pos.line) + ")");
+    }
+  }
+  node->endpoints.push_back(std::move(e));
+}
+
+void ManifestReader::ReadNode(const Value& v, const std::string& pointer, Node::Role role) {
+  Node n;
+  n.role = role;
+  n.ref = Ref(v, pointer);
+  n.id = Str(v["id"]);
+  n.name = Str(v["name"]);
+  if (v.HasMember("kind")) n.kind = Str(v["kind"]);
+  n.entity = role == Node::Role::kService ? ReadEntity(v["provider"], pointer + "/provider")
+                                          : ReadEntity(v["operator"], pointer + "/operator");
+  if (v.HasMember("method")) n.method = Str(v["method"]);
+  if (v.HasMember("certifications")) {
+    for (const auto& c : v["certifications"].GetArray()) n.certifications.push_back(Str(c));
+  }
+  if (v.HasMember("declared_regions")) {
+    const Value& regions = v["declared_regions"];
+    for (rapidjson::SizeType i = 0; i < regions.Size(); ++i) {
+      if (auto loc = ReadLocation(regions[i], PointerAppend(pointer + "/declared_regions", i))) {
+        n.declared_regions.push_back(*loc);
+      }
+    }
+  }
+  long existing = m_->FindNode(n.id);
+  if (existing >= 0) {
+    Error(&v["id"], pointer + "/id",
+          "duplicate node id " + Quote(n.id) + " (first at line " +
+              std::to_string(m_->nodes[static_cast<size_t>(existing)].ref.pos.line) + ")");
+  }
+  size_t index = m_->nodes.size();
+  if (v.HasMember("endpoints")) {
+    const Value& eps = v["endpoints"];
+    for (rapidjson::SizeType i = 0; i < eps.Size(); ++i) {
+      ReadEndpoint(eps[i], PointerAppend(pointer + "/endpoints", i), &n, index);
+    }
+  }
+  m_->nodes.push_back(std::move(n));
+}
+
+void ManifestReader::Build() {
+  const Value& root = src_.doc();
+  const Value& service = root["service"];
+  m_->assurance_level = Str(service["assurance_level"]);
+  if (service.HasMember("applicable_law")) {
+    m_->applicable_law = Str(service["applicable_law"]);
+    CheckCountry(service["applicable_law"], "/service/applicable_law");
+  }
+  ReadNode(service, "/service", Node::Role::kService);
+  if (root.HasMember("subservices")) {
+    const Value& subs = root["subservices"];
+    for (rapidjson::SizeType i = 0; i < subs.Size(); ++i) {
+      ReadNode(subs[i], PointerAppend("/subservices", i), Node::Role::kSubservice);
+    }
+  }
+  const Value& decls = root["declared_locations"];
+  for (rapidjson::SizeType i = 0; i < decls.Size(); ++i) {
+    const Value& d = decls[i];
+    std::string pointer = PointerAppend("/declared_locations", i);
+    Declaration decl;
+    decl.ref = Ref(d, pointer);
+    decl.activity = *ParseActivity(Str(d["activity"]));
+    decl.data = ReadCategories(d["data"]);
+    const Value& locs = d["locations"];
+    for (rapidjson::SizeType k = 0; k < locs.Size(); ++k) {
+      if (auto loc = ReadLocation(locs[k], PointerAppend(pointer + "/locations", k))) decl.locations.push_back(*loc);
+    }
+    if (d.HasMember("operations")) {
+      for (const auto& op : d["operations"].GetArray()) decl.operations.push_back(Str(op));
+    }
+    m_->declarations.push_back(std::move(decl));
+  }
+  if (root.HasMember("flows")) {
+    std::vector<std::string> ids;
+    for (const Node& n : m_->nodes) ids.push_back(n.id);
+    const Value& flows = root["flows"];
+    for (rapidjson::SizeType i = 0; i < flows.Size(); ++i) {
+      const Value& f = flows[i];
+      std::string pointer = PointerAppend("/flows", i);
+      Flow flow;
+      flow.ref = Ref(f, pointer);
+      flow.data = ReadCategories(f["data"]);
+      bool ok = true;
+      for (const char* end : {"from", "to"}) {
+        std::string id = Str(f[end]);
+        long node = m_->FindNode(id);
+        if (node < 0) {
+          Error(&f[end], pointer + "/" + end, "flow names unknown node " + Quote(id) + DidYouMean(id, ids));
+          ok = false;
+        } else {
+          (std::string_view(end) == "from" ? flow.from : flow.to) = static_cast<size_t>(node);
+        }
+      }
+      if (ok && flow.from == flow.to) {
+        Error(&f, pointer, "flow from " + Quote(Str(f["from"])) + " to itself");
+        ok = false;
+      }
+      if (ok) m_->flows.push_back(std::move(flow));
+    }
+  }
+}
+
+}  // namespace
+
+std::string_view ActivityName(Activity a) {
+  switch (a) {
+    case Activity::kStorage: return "storage";
+    case Activity::kBackup: return "backup";
+    case Activity::kProcessing: return "processing";
+    case Activity::kAdministration: return "administration";
+    case Activity::kSupport: return "support";
+  }
+  return "?";
+}
+
+std::optional<Activity> ParseActivity(std::string_view name) {
+  for (Activity a : kAllActivities) {
+    if (ActivityName(a) == name) return a;
+  }
+  return std::nullopt;
+}
+
+long Manifest::FindNode(std::string_view id) const {
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i].id == id) return static_cast<long>(i);
+  }
+  return -1;
+}
+
+bool NormalizeHostName(std::string_view host, std::string* a_label, std::string* error) {
+  std::string name(host);
+  if (!name.empty() && name.back() == '.') name.pop_back();
+  if (name.empty()) {
+    *error = "empty name";
+    return false;
+  }
+  bool ascii = std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (!ascii) {
+    char* out = nullptr;
+    int rc = idn2_lookup_u8(reinterpret_cast<const uint8_t*>(name.c_str()), reinterpret_cast<uint8_t**>(&out),
+                            IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+    if (rc != IDN2_OK) {
+      *error = std::string("not a valid internationalised name (") + idn2_strerror(rc) + ")";
+      return false;
+    }
+    name = out;
+    idn2_free(out);
+  }
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (name.size() > 253) {
+    *error = "longer than 253 characters";
+    return false;
+  }
+  size_t labels = 0;
+  for (size_t start = 0; start <= name.size();) {
+    size_t dot = name.find('.', start);
+    if (dot == std::string::npos) dot = name.size();
+    std::string_view label(name.data() + start, dot - start);
+    ++labels;
+    if (label.empty()) {
+      *error = "empty label (two dots in a row, or a leading dot)";
+      return false;
+    }
+    if (label.size() > 63) {
+      *error = "label \"" + std::string(label.substr(0, 20)) + "...\" longer than 63 characters";
+      return false;
+    }
+    if (label.front() == '-' || label.back() == '-') {
+      *error = "label \"" + std::string(label) + "\" starts or ends with '-'";
+      return false;
+    }
+    for (char c : label) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-')) {
+        *error = std::string("character '") + c + "' not allowed in a host name (letters, digits, '-')";
+        return false;
+      }
+    }
+    if (dot == name.size() && std::all_of(label.begin(), label.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      *error = "all-numeric top-level label";
+      return false;
+    }
+    start = dot + 1;
+  }
+  if (labels < 2) {
+    *error = "not a fully qualified name (a single label would depend on the resolver's search list)";
+    return false;
+  }
+  *a_label = name;
+  return true;
+}
+
+bool ParseManifest(const std::string& path, std::string text, const Jurisdictions& jurisdictions,
+                   Manifest* manifest, std::vector<Diagnostic>* errors) {
+  *manifest = Manifest();
+  errors->clear();
+  manifest->path = path;
+  manifest->sha256 = Sha256Hex(text);
+  JsonSource src;
+  Diagnostic d;
+  if (!src.Parse(path, std::move(text), &d)) {
+    errors->push_back(std::move(d));
+    return false;
+  }
+  ManifestReader reader(src, jurisdictions, manifest, errors);
+  if (!reader.ValidateSchema()) return false;
+  reader.Build();
+  if (errors->empty()) return true;
+  std::stable_sort(errors->begin(), errors->end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);
+  });
+  if (errors->size() > kMaxManifestErrors) {
+    size_t more = errors->size() - kMaxManifestErrors;
+    errors->resize(kMaxManifestErrors);
+    errors->push_back(Diagnostic{path, {}, "", std::to_string(more) + " more errors not shown", ""});
+  }
+  return false;
+}
+
+bool ReadManifest(const std::string& path, const Jurisdictions& jurisdictions, Manifest* manifest,
+                  std::vector<Diagnostic>* errors) {
+  std::string text;
+  if (Status s = ReadFile(path, &text); !s.ok()) {
+    errors->assign(1, Diagnostic{path, {}, "", s.message().substr(s.message().find(": ") + 2), ""});
+    return false;
+  }
+  return ParseManifest(path, std::move(text), jurisdictions, manifest, errors);
+}
+
+}  // namespace residency
