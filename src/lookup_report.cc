@@ -22,6 +22,12 @@ std::string Pad(const std::string& s, size_t width) {
   return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
 }
 
+// Writes `line` without its trailing blanks (the padding of an empty last column).
+void Line(std::ostream& out, std::string line) {
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  out << line << "\n";
+}
+
 }  // namespace
 
 void RenderLookupText(const LookupReport& report, std::ostream& out) {
@@ -36,13 +42,13 @@ void RenderLookupText(const LookupReport& report, std::ostream& out) {
     size_t width = 10;
     for (const SourceAnswer& s : a.sources) width = std::max(width, s.source.size() + 2);
     for (const SourceAnswer& s : a.sources) {
-      out << "  " << Pad(s.source, width) << Pad(SourceKindName(s.kind), 18)
-          << Pad(s.country.value_or("-"), 4);
-      if (s.prefix) out << s.prefix->ToString();
+      std::string line = "  " + Pad(s.source, width) + Pad(SourceKindName(s.kind), 18) +
+                         Pad(s.country.value_or("-"), 4);
+      if (s.prefix) line += s.prefix->ToString() + "  ";
       if (s.kind == SourceKind::kOperatorCountry) {
-        out << (s.prefix ? "  " : "") << "(where the AS is registered; not a location)";
+        line += "(where the AS is registered; not a location)";
       }
-      out << "\n";
+      Line(out, line);
     }
     out << "  " << Pad("country", width) << AgreementName(a.agreement);
     if (a.country) {
@@ -63,7 +69,8 @@ void RenderLookupText(const LookupReport& report, std::ostream& out) {
     out << "  " << Pad("feed", width);
     if (a.feed) {
       const FeedMatch& f = *a.feed;
-      out << f.provider << " " << (f.region.empty() ? "-" : f.region) << " " << f.service << " "
+      out << f.provider << " " << (f.region.empty() ? "-" : f.region) << " "
+          << (f.service.empty() ? "-" : f.service) << " "
           << f.scope << " (" << (f.feed_prefix.empty() ? f.prefix.ToString() : f.feed_prefix)
           << ")";
       if (!f.IsLocation()) out << ": " << f.scope << " space, the IP says nothing of a place";

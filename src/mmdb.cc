@@ -3,6 +3,7 @@
 #include <maxminddb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
@@ -18,6 +19,12 @@ namespace {
 Status OpenError(const std::string& path, int status, int saved_errno) {
   std::string detail = MMDB_strerror(status);
   if (status == MMDB_FILE_OPEN_ERROR || status == MMDB_IO_ERROR) {
+    // An empty or tiny file fails in mmap or in the metadata search, as an I/O error.
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size < 16) {
+      return Status::Corrupt(path + ": not a MaxMind DB file (" + std::to_string(st.st_size) +
+                             " bytes)");
+    }
     if (saved_errno != 0) detail = std::strerror(saved_errno);
     if (saved_errno == ENOENT) return Status::NotFound(path + ": " + detail);
     return Status::IoError(path + ": " + detail);
