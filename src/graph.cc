@@ -1,0 +1,139 @@
+#include "graph.h"
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/filtered_graph.hpp>
+#include <boost/graph/visitors.hpp>
+
+#include <map>
+
+namespace residency {
+namespace {
+
+enum class EdgeKind { kFlow, kMember };
+
+struct VertexProps {
+  bool is_endpoint = false;
+  size_t node = 0;      // manifest node index (of the endpoint's node, for an endpoint)
+  size_t endpoint = 0;  // index within the node's endpoints
+};
+
+struct EdgeProps {
+  EdgeKind kind = EdgeKind::kFlow;
+  std::vector<bool> carries;  // by category index; for flows only
+};
+
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, VertexProps, EdgeProps>;
+using Vertex = boost::graph_traits<Graph>::vertex_descriptor;
+using Edge = boost::graph_traits<Graph>::edge_descriptor;
+
+// Keeps the flow edges that carry one category.
+struct CarriesCategory {
+  const Graph* g = nullptr;
+  size_t category = 0;
+  bool operator()(const Edge& e) const {
+    const EdgeProps& p = (*g)[e];
+    return p.kind == EdgeKind::kFlow && category < p.carries.size() && p.carries[category];
+  }
+};
+
+}  // namespace
+
+struct ServiceGraph::Impl {
+  Graph graph;
+  std::map<std::string, size_t, std::less<>> categories;
+  // predecessor[c][v]: the vertex before v on a shortest path carrying category c from the
+  // service; v itself when v is the service or unreached (told apart by reached[c][v]).
+  std::vector<std::vector<Vertex>> predecessor;
+  std::vector<std::vector<bool>> reached;
+
+  long Category(std::string_view name) const {
+    auto it = categories.find(name);
+    return it == categories.end() ? -1 : static_cast<long>(it->second);
+  }
+};
+
+ServiceGraph::ServiceGraph(const Manifest& manifest) : manifest_(manifest), impl_(std::make_unique<Impl>()) {
+  Graph& g = impl_->graph;
+  auto intern = [&](const std::string& c) { return impl_->categories.emplace(c, impl_->categories.size()).first->second; };
+  for (const Flow& f : manifest.flows) {
+    for (const std::string& c : f.data) intern(c);
+  }
+  for (const Node& n : manifest.nodes) {
+    for (const Endpoint& e : n.endpoints) {
+      for (const std::string& c : e.data) intern(c);
+    }
+  }
+  // Manifest nodes are vertices 0..N-1, in manifest order; endpoints follow.
+  for (size_t i = 0; i < manifest.nodes.size(); ++i) boost::add_vertex(VertexProps{false, i, 0}, g);
+  for (size_t i = 0; i < manifest.nodes.size(); ++i) {
+    for (size_t k = 0; k < manifest.nodes[i].endpoints.size(); ++k) {
+      Vertex v = boost::add_vertex(VertexProps{true, i, k}, g);
+      boost::add_edge(i, v, EdgeProps{EdgeKind::kMember, {}}, g);
+    }
+  }
+  for (const Flow& f : manifest.flows) {
+    EdgeProps p{EdgeKind::kFlow, std::vector<bool>(impl_->categories.size())};
+    for (const std::string& c : f.data) p.carries[impl_->categories.at(c)] = true;
+    boost::add_edge(f.from, f.to, p, g);
+  }
+
+  size_t nodes = manifest.nodes.size();
+  impl_->predecessor.resize(impl_->categories.size());
+  impl_->reached.resize(impl_->categories.size());
+  for (size_t c = 0; c < impl_->categories.size(); ++c) {
+    boost::filtered_graph<Graph, CarriesCategory> fg(g, CarriesCategory{&g, c});
+    std::vector<Vertex> pred(boost::num_vertices(g));
+    for (Vertex v = 0; v < pred.size(); ++v) pred[v] = v;
+    std::vector<boost::default_color_type> color(boost::num_vertices(g));
+    boost::breadth_first_search(
+        fg, Vertex{0},
+        boost::visitor(boost::make_bfs_visitor(boost::record_predecessors(pred.data(), boost::on_tree_edge())))
+            .color_map(boost::make_iterator_property_map(color.begin(), boost::get(boost::vertex_index, g))));
+    impl_->reached[c].resize(nodes);
+    for (Vertex v = 0; v < nodes; ++v) impl_->reached[c][v] = color[v] != boost::white_color;
+    pred.resize(nodes);
+    impl_->predecessor[c] = std::move(pred);
+  }
+}
+
+ServiceGraph::~ServiceGraph() = default;
+
+bool ServiceGraph::Reaches(size_t node, std::string_view category) const {
+  if (node == 0) return true;  // the service is the origin of every category
+  long c = impl_->Category(category);
+  return c >= 0 && impl_->reached[static_cast<size_t>(c)][node];
+}
+
+std::vector<std::string> ServiceGraph::PathTo(size_t node, std::string_view category) const {
+  if (!Reaches(node, category)) return {};
+  std::vector<std::string> path;
+  if (node != 0) {
+    const auto& pred = impl_->predecessor[static_cast<size_t>(impl_->Category(category))];
+    for (Vertex v = node; v != 0; v = pred[v]) path.push_back(manifest_.nodes[v].id);
+  }
+  path.push_back(manifest_.nodes[0].id);
+  return std::vector<std::string>(path.rbegin(), path.rend());
+}
+
+std::vector<std::string> ServiceGraph::EndpointPath(const Endpoint& endpoint) const {
+  std::vector<std::string> path;
+  for (const std::string& c : endpoint.data) {
+    path = PathTo(endpoint.node, c);
+    if (!path.empty()) break;
+  }
+  if (path.empty()) path.push_back(manifest_.nodes[endpoint.node].id);
+  path.push_back(endpoint.qualified_id);
+  return path;
+}
+
+size_t ServiceGraph::vertex_count() const { return boost::num_vertices(impl_->graph); }
+size_t ServiceGraph::edge_count() const { return boost::num_edges(impl_->graph); }
+
+std::string JoinPath(const std::vector<std::string>& path) {
+  std::string out;
+  for (const std::string& p : path) out += (out.empty() ? "" : " -> ") + p;
+  return out;
+}
+
+}  // namespace residency
