@@ -47,6 +47,7 @@ struct GeodbUpdateOptions {
   std::vector<std::string> feeds;  // feed names to update; empty: all
   std::vector<std::string> urls;   // NAME=URL overrides of the feed URLs
   long timeout_seconds = 60;
+  bool offline = false;            // no network: recompile the index from geodb/feeds/
 };
 int RunGeodbUpdate(const GeodbUpdateOptions& options, std::ostream& out, std::ostream& err);
 
