@@ -1,6 +1,7 @@
 #include "geodb_update.h"
 
 #include <ctime>
+#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -168,6 +169,11 @@ int UpdateGeodbFeeds(const GeodbUpdateOptions& options, HttpClient& http, std::o
       err << "residency: geodb update: feed " << p.spec->name << ": " << s.message() << "\n";
       return kExitError;
     }
+  }
+  std::string index = geodb + "/cache/feeds.mmdb";
+  if (pending.empty() && std::filesystem::exists(index)) {
+    out << "nothing changed; " << index << " kept\n";
+    return kExitPass;
   }
   std::string summary;
   if (Status s = CompileFeeds(geodb, &summary); !s.ok()) {
