@@ -1,0 +1,35 @@
+// Finding: the data contradicts, or does not support, a declaration. Findings are the
+// tool's product and go to the report; they are not errors (diagnostic.h): a run with
+// findings succeeded. Each names the check that raised it, the requirement ids of the
+// active profile, the path through the service graph and where in the manifest the thing
+// concerned is declared.
+#ifndef RESIDENCY_FINDING_H_
+#define RESIDENCY_FINDING_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "manifest.h"
+
+namespace residency {
+
+// Ordered by severity: a report's outcome is its worst finding.
+enum class FindingStatus { kInfo, kWarn, kUnverified, kFail };
+std::string_view FindingStatusName(FindingStatus s);
+std::optional<FindingStatus> ParseFindingStatus(std::string_view name);
+
+struct Finding {
+  std::string kind;                       // the check: "undisclosed-use", ...
+  FindingStatus status = FindingStatus::kFail;
+  std::string subject;                    // NODE/ENDPOINT, a node id, or a manifest pointer
+  std::vector<std::string> requirements;  // "EUCS DOC-03.1", ...
+  std::vector<std::string> path;          // graph path, service first; may be empty
+  std::string message;
+  SourceRef ref;                          // where in the manifest
+};
+
+}  // namespace residency
+
+#endif  // RESIDENCY_FINDING_H_
