@@ -171,7 +171,8 @@ int UpdateGeodbFeeds(const GeodbUpdateOptions& options, HttpClient& http, std::o
     }
   }
   std::string index = geodb + "/cache/feeds.mmdb";
-  if (pending.empty() && std::filesystem::exists(index)) {
+  std::error_code ec;
+  if (pending.empty() && std::filesystem::exists(index, ec)) {
     out << "nothing changed; " << index << " kept\n";
     return kExitPass;
   }
