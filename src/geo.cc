@@ -208,9 +208,17 @@ Status Geo::Open(std::vector<SourceConfig> configs, std::unique_ptr<Geo>* out) {
 
 Status Geo::Lookup(const IpAddress& ip_in, GeoAnswer* answer) const {
   const IpAddress ip = ip_in.Unmapped();
-  *answer = GeoAnswer{};
+  // Reset field by field rather than assigning a fresh GeoAnswer: a caller that loops
+  // with one GeoAnswer keeps its vector's capacity (no allocation per lookup).
   answer->ip = ip;
-  MmdbAnswer raw;
+  answer->sources.clear();
+  answer->as.reset();
+  answer->feed.reset();
+  answer->agreement = Agreement::kUnknown;
+  answer->country.reset();
+  answer->voters = 0;
+  answer->answered = 0;
+  thread_local MmdbAnswer raw;  // scratch, reused across lookups on this thread
   for (const GeoSource& source : sources_) {
     const SourceConfig& config = source.config;
     if (!source.present) continue;
@@ -221,14 +229,13 @@ Status Geo::Lookup(const IpAddress& ip_in, GeoAnswer* answer) const {
     switch (config.kind) {
       case SourceKind::kCountry:
       case SourceKind::kOperatorCountry: {
-        SourceAnswer a;
+        SourceAnswer& a = answer->sources.emplace_back();
         a.source = config.name;
         a.kind = config.kind;
         if (raw.found && raw.values[0] && !raw.values[0]->empty()) {
           a.country = std::move(*raw.values[0]);
           a.prefix = raw.prefix;
         }
-        answer->sources.push_back(std::move(a));
         break;
       }
       case SourceKind::kAsn: {

@@ -130,24 +130,32 @@ Status Mmdb::Lookup(const IpAddress& ip_in, const std::vector<MmdbField>& fields
                     MmdbAnswer* answer) const {
   const IpAddress ip = ip_in.Unmapped();
   answer->found = false;
-  answer->values.assign(fields.size(), std::nullopt);
-  answer->prefix = IpPrefix{ip, 0};
+  answer->values.resize(fields.size());
+  for (std::optional<std::string>& v : answer->values) v.reset();
 
-  sockaddr_storage storage{};
+  // Only the family's own sockaddr is filled: no 128-byte sockaddr_storage to clear.
+  union {
+    sockaddr sa;
+    sockaddr_in sin;
+    sockaddr_in6 sin6;
+  } address;
   if (ip.is_v4()) {
-    auto* sin = reinterpret_cast<sockaddr_in*>(&storage);
-    sin->sin_family = AF_INET;
-    std::memcpy(&sin->sin_addr, ip.bytes.data(), 4);
+    address.sin = sockaddr_in{};
+    address.sin.sin_family = AF_INET;
+    std::memcpy(&address.sin.sin_addr, ip.bytes.data(), 4);
   } else {
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&storage);
-    sin6->sin6_family = AF_INET6;
-    std::memcpy(&sin6->sin6_addr, ip.bytes.data(), 16);
+    address.sin6 = sockaddr_in6{};
+    address.sin6.sin6_family = AF_INET6;
+    std::memcpy(&address.sin6.sin6_addr, ip.bytes.data(), 16);
   }
   int mmdb_error = MMDB_SUCCESS;
-  MMDB_lookup_result_s result =
-      MMDB_lookup_sockaddr(db_.get(), reinterpret_cast<const sockaddr*>(&storage), &mmdb_error);
-  if (mmdb_error == MMDB_IPV6_LOOKUP_IN_IPV4_DATABASE_ERROR) return Status::Ok();
+  MMDB_lookup_result_s result = MMDB_lookup_sockaddr(db_.get(), &address.sa, &mmdb_error);
+  if (mmdb_error == MMDB_IPV6_LOOKUP_IN_IPV4_DATABASE_ERROR) {
+    answer->prefix = IpPrefix{ip, 0};
+    return Status::Ok();
+  }
   if (mmdb_error != MMDB_SUCCESS) {
+    answer->prefix = IpPrefix{ip, 0};
     return Status::Corrupt(path_ + ": looking up " + ip.ToString() + ": " +
                            MMDB_strerror(mmdb_error));
   }
@@ -157,8 +165,10 @@ Status Mmdb::Lookup(const IpAddress& ip_in, const std::vector<MmdbField>& fields
   if (ip.is_v4() && db_->metadata.ip_version == 6) netmask = netmask > 96 ? netmask - 96 : 0;
   if (netmask > ip.bits()) netmask = ip.bits();
   IpPrefix prefix{ip, netmask};
-  for (unsigned bit = netmask; bit < ip.bits(); ++bit) {
-    prefix.address.bytes[bit / 8] &= static_cast<uint8_t>(~(0x80u >> (bit % 8)));
+  const size_t full = netmask / 8;
+  if (full < ip.size()) {
+    prefix.address.bytes[full] &= static_cast<uint8_t>(0xff00u >> (netmask % 8));
+    std::memset(prefix.address.bytes.data() + full + 1, 0, ip.size() - full - 1);
   }
   answer->prefix = prefix;
   if (!result.found_entry) return Status::Ok();
