@@ -7,6 +7,7 @@
 #include <cstring>
 #include <ctime>
 #include <tuple>
+#include <unordered_map>
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
@@ -174,6 +175,35 @@ Status AzureAliases(const rapidjson::Document& doc, const std::string& origin,
   return Status::Ok();
 }
 
+// Azure tags without a region (Storage, AzureSiteRecovery, ...) are the union of that
+// service's regional space, not global services: a prefix of theirs that lies inside a
+// regional prefix (AzureCloud.REGION covers a region's whole space) is in that region.
+// Prefixes outside every regional prefix (Front Door, for instance) stay global.
+void PlaceAzureGlobalTags(std::vector<FeedEntry>* entries) {
+  auto key = [](const IpAddress& a, unsigned length) {
+    std::string k(reinterpret_cast<const char*>(a.bytes.data()), a.size());
+    k.push_back(static_cast<char>(length));
+    return k;
+  };
+  std::unordered_map<std::string, const std::string*> regional;
+  for (const FeedEntry& e : *entries) {
+    if (e.scope == FeedScope::kRegional) regional.emplace(key(e.prefix.address, e.prefix.length), &e.region);
+  }
+  for (FeedEntry& e : *entries) {
+    if (e.scope != FeedScope::kGlobal) continue;
+    IpAddress a = e.prefix.address;
+    for (unsigned length = e.prefix.length + 1; length-- > 0;) {
+      if (length < a.bits()) a.bytes[length / 8] &= static_cast<uint8_t>(~(0x80u >> (length % 8)));
+      auto it = regional.find(key(a, length));
+      if (it != regional.end()) {
+        e.region = *it->second;
+        e.scope = FeedScope::kRegional;
+        break;
+      }
+    }
+  }
+}
+
 Status ImportAzure(std::string_view text, const std::string& origin,
                    std::vector<FeedEntry>* out) {
   rapidjson::Document doc;
@@ -211,6 +241,7 @@ Status ImportAzure(std::string_view text, const std::string& origin,
       out->push_back(e);
     }
   }
+  PlaceAzureGlobalTags(out);
   return Status::Ok();
 }
 

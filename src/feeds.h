@@ -6,8 +6,9 @@
 // the JSON pointer or line of the problem. A feed says which provider announces a prefix,
 // for which region and service, and how far that says anything about location:
 //   kRegional  the prefix is used in one region (catalog id: geodb/regions.csv)
-//   kGlobal    AWS "GLOBAL", Google "global", Azure tags without a region: may reach any
-//              region, never a location
+//   kGlobal    AWS "GLOBAL", Google "global", Azure tags without a region whose prefix lies
+//              outside every regional Azure prefix: may reach any region, never a location
+//              (a region-less Azure tag's prefix inside AzureCloud.REGION gets that region)
 //   kAnycast   Cloudflare: announced from everywhere, the IP says nothing of a place
 //
 // CompileFeeds reads GEODB/feeds/ (the files of FeedSpecs()) and writes
