@@ -199,27 +199,26 @@ int Main(int argc, char** argv) {
     std::printf("%s%s", i ? ", " : "", present[i]->config.name.c_str());
   }
   std::printf(")\n\n");
-  std::printf("combined Geo::Lookup (all sources)        %12.0f lookups/s  %7.3f us/lookup\n",
-              n / best_geo, best_geo / n * 1e6);
-  std::printf("  = per source                            %12.0f lookups/s  %7.3f us\n",
-              n / per_source, per_source / n * 1e6);
-  std::printf("raw MMDB_lookup_sockaddr+aget_value (%s) %*s%12.0f lookups/s  %7.3f us\n",
-              first.config.name.c_str(), static_cast<int>(first.config.name.size() < 4 ? 4 - first.config.name.size() : 0), "",
-              n / best_raw_first, best_raw_first / n * 1e6);
-  std::printf("raw MMDB_lookup_sockaddr only (%s)     %*s%12.0f lookups/s  %7.3f us\n",
-              first.config.name.c_str(), static_cast<int>(first.config.name.size() < 4 ? 4 - first.config.name.size() : 0), "",
-              n / best_raw_first_bare, best_raw_first_bare / n * 1e6);
-  std::printf("raw, every source and field, summed       %12.0f lookups/s  %7.3f us\n",
-              n / best_raw_all, best_raw_all / n * 1e6);
-  std::printf("raw, every source and field, interleaved  %12.0f lookups/s  %7.3f us\n\n",
-              n / best_raw_interleaved, best_raw_interleaved / n * 1e6);
-  std::printf("ratio per-source / raw lookup+value (%s):   %.2fx  (target <= 1.5x)\n",
-              first.config.name.c_str(), per_source / best_raw_first);
-  std::printf("ratio per-source / raw lookup only (%s):    %.2fx\n", first.config.name.c_str(),
-              per_source / best_raw_first_bare);
-  std::printf("ratio combined / raw all sources summed:      %.2fx\n", best_geo / best_raw_all);
-  std::printf("ratio combined / raw all sources interleaved:  %.2fx  (residency's own overhead)\n",
-              best_geo / best_raw_interleaved);
+  const std::string one = first.config.name;
+  auto row = [&](const std::string& label, double seconds) {
+    std::printf("%-46s %12.0f lookups/s  %7.3f us\n", label.c_str(), n / seconds, seconds / n * 1e6);
+  };
+  row("combined Geo::Lookup, all sources", best_geo);
+  row("  = per source", per_source);
+  row("raw lookup_sockaddr + aget_value (" + one + ")", best_raw_first);
+  row("raw lookup_sockaddr only (" + one + ")", best_raw_first_bare);
+  row("raw, every source and field, summed", best_raw_all);
+  row("raw, every source and field, interleaved", best_raw_interleaved);
+  std::printf("\n");
+  auto ratio = [](const std::string& label, double r, const char* note) {
+    std::printf("%-54s %5.2fx%s\n", label.c_str(), r, note);
+  };
+  ratio("ratio per source / raw lookup+value (" + one + ")", per_source / best_raw_first,
+        "  (target <= 1.5x)");
+  ratio("ratio per source / raw lookup only (" + one + ")", per_source / best_raw_first_bare, "");
+  ratio("ratio combined / raw, same sources, summed", best_geo / best_raw_all, "");
+  ratio("ratio combined / raw, same sources, interleaved", best_geo / best_raw_interleaved,
+        "  (residency's own overhead)");
   std::fprintf(stderr, "(sink %zu)\n", sink);
   return 0;
 }
