@@ -82,6 +82,14 @@ int RunLookup(const LookupOptions& options, std::ostream& out, std::ostream& err
       for (const SourceAnswer& a : result.answer.sources) {
         if (a.country) (*result.jurisdictions)[*a.country] = jurisdictions->GroupsOf(*a.country);
       }
+      const std::optional<FeedMatch>& feed = result.answer.feed;
+      if (feed && feed->IsLocation()) {
+        if (const Region* region = jurisdictions->FindRegion(feed->provider, feed->region)) {
+          result.feed_country = region->country;
+          result.feed_city = region->city;
+          (*result.jurisdictions)[region->country] = jurisdictions->GroupsOf(region->country);
+        }
+      }
     }
     report.results.push_back(std::move(result));
   }

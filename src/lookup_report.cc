@@ -73,7 +73,12 @@ void RenderLookupText(const LookupReport& report, std::ostream& out) {
           << (f.service.empty() ? "-" : f.service) << " "
           << f.scope << " (" << (f.feed_prefix.empty() ? f.prefix.ToString() : f.feed_prefix)
           << ")";
-      if (!f.IsLocation()) out << ": " << f.scope << " space, the IP says nothing of a place";
+      if (!f.IsLocation()) {
+        out << ": " << f.scope << " space, the IP says nothing of a place";
+      } else if (r.feed_country) {
+        out << ": " << *r.feed_country;
+        if (r.feed_city && !r.feed_city->empty()) out << ", " << *r.feed_city;
+      }
       out << "\n";
     } else {
       out << "-\n";
@@ -170,6 +175,10 @@ void RenderLookupJson(const LookupReport& report, std::ostream& out) {
       w.String(f.feed_prefix.empty() ? f.prefix.ToString() : f.feed_prefix);
       w.Key("source");
       w.String(f.source);
+      w.Key("country");
+      OptionalString(w, r.feed_country);
+      w.Key("city");
+      OptionalString(w, r.feed_city);
       w.EndObject();
     } else {
       w.Null();

@@ -13,7 +13,9 @@
 //                  "countries": ["DE"], "answered": 2, "voters": 2},
 //      "as": {"number": 16509, "organisation": "...", "prefix": "...", "source": "asn"} | null,
 //      "feed": {"provider": "aws", "region": "eu-central-1", "service": "EC2",
-//               "scope": "regional", "prefix": "3.120.0.0/14", "source": "feeds"} | null,
+//               "scope": "regional", "prefix": "3.120.0.0/14", "source": "feeds",
+//               "country": "DE" | null, "city": "Frankfurt" | null} | null,
+//               (country and city: from the region catalog, for a regional match)
 //      "jurisdictions": {"DE": ["EU", "EEA"], "US": []} | null  (null: groups not loaded)
 //   }]}
 #ifndef RESIDENCY_LOOKUP_REPORT_H_
@@ -35,6 +37,9 @@ struct LookupResult {
   // Country -> its groups, for every country any source named (voting or not);
   // nullopt when no jurisdiction data was loaded.
   std::optional<std::map<std::string, std::vector<std::string>>> jurisdictions;
+  // The catalog's country and city of a regional feed match's region, when known.
+  std::optional<std::string> feed_country;
+  std::optional<std::string> feed_city;
 };
 
 struct LookupReport {

@@ -75,8 +75,24 @@ TEST_CASE("RenderLookupJson: shape") {
   CHECK(r["country"]["answered"].GetInt() == 1);
   CHECK(r["as"]["number"].GetUint() == 64496);
   CHECK(std::string(r["feed"]["scope"].GetString()) == "anycast");
+  CHECK(r["feed"]["country"].IsNull());
   CHECK(r["jurisdictions"]["DE"].Size() == 2);
   CHECK(r["jurisdictions"]["US"].Size() == 0);
+}
+
+TEST_CASE("RenderLookupText: a regional feed match names the catalog's country and city") {
+  LookupReport report = SampleReport();
+  FeedMatch& f = *report.results[0].answer.feed;
+  f.provider = "aws";
+  f.region = "eu-central-1";
+  f.service = "EC2";
+  f.scope = "regional";
+  report.results[0].feed_country = "DE";
+  report.results[0].feed_city = "Frankfurt";
+  std::ostringstream out;
+  RenderLookupText(report, out);
+  CHECK(out.str().find("  feed       aws eu-central-1 EC2 regional (192.0.2.0/24): DE, Frankfurt\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("RunLookup: targets, exit codes, messages") {
