@@ -1,5 +1,7 @@
-# Writes OUT, a C++ file that defines residency::EmbeddedFiles(): every file in FILES
-# (a ;-list) under its path relative to ROOT, as bytes.
+# Writes OUT, a C++ file that defines residency::EmbeddedFiles(): the manifest schema and
+# the built-in profiles under ROOT, each under its path relative to ROOT, as bytes.
+file(GLOB FILES ${ROOT}/manifests/schema/*.json ${ROOT}/manifests/profiles/*.json)
+list(SORT FILES)
 set(body "")
 set(table "")
 set(i 0)

@@ -81,6 +81,65 @@ bool schema_pointer_is(const Value* node, const rapidjson::Document& schema, con
 
 bool MatchesXPrefix(std::string_view key) { return key.rfind("x-", 0) == 0; }
 
+// Forwards SAX events to the schema validator, leaving out "x-" extension members and
+// everything under them: extensions are free-form. (RapidJSON 1.1's patternProperties
+// applies the wrong subschema to such members, so they must not reach it.)
+class ExtensionFilter {
+ public:
+  explicit ExtensionFilter(rapidjson::SchemaValidator* v) : v_(v) {}
+  bool Null() { return skipping_ ? Leaf() : v_->Null(); }
+  bool Bool(bool b) { return skipping_ ? Leaf() : v_->Bool(b); }
+  bool Int(int i) { return skipping_ ? Leaf() : v_->Int(i); }
+  bool Uint(unsigned u) { return skipping_ ? Leaf() : v_->Uint(u); }
+  bool Int64(int64_t i) { return skipping_ ? Leaf() : v_->Int64(i); }
+  bool Uint64(uint64_t u) { return skipping_ ? Leaf() : v_->Uint64(u); }
+  bool Double(double d) { return skipping_ ? Leaf() : v_->Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool c) { return skipping_ ? Leaf() : v_->RawNumber(s, n, c); }
+  bool String(const char* s, rapidjson::SizeType n, bool c) { return skipping_ ? Leaf() : v_->String(s, n, c); }
+  bool StartObject() {
+    if (skipping_) return Open();
+    skipped_.push_back(0);
+    return v_->StartObject();
+  }
+  bool StartArray() { return skipping_ ? Open() : v_->StartArray(); }
+  bool EndObject(rapidjson::SizeType n) {
+    if (skipping_) return Close();
+    rapidjson::SizeType skipped = skipped_.back();
+    skipped_.pop_back();
+    return v_->EndObject(n - skipped);
+  }
+  bool EndArray(rapidjson::SizeType n) { return skipping_ ? Close() : v_->EndArray(n); }
+  bool Key(const char* s, rapidjson::SizeType n, bool c) {
+    if (skipping_) return true;
+    if (n >= 2 && s[0] == 'x' && s[1] == '-') {
+      skipping_ = true;  // the member's value comes next
+      depth_ = 0;
+      ++skipped_.back();
+      return true;
+    }
+    return v_->Key(s, n, c);
+  }
+
+ private:
+  bool Leaf() {
+    if (depth_ == 0) skipping_ = false;
+    return true;
+  }
+  bool Open() {
+    ++depth_;
+    return true;
+  }
+  bool Close() {
+    if (--depth_ == 0) skipping_ = false;
+    return true;
+  }
+
+  rapidjson::SchemaValidator* v_;
+  bool skipping_ = false;
+  int depth_ = 0;                                 // containers open inside the skipped value
+  std::vector<rapidjson::SizeType> skipped_;      // per open object: members left out
+};
+
 class ManifestReader {
  public:
   ManifestReader(const JsonSource& src, const Jurisdictions& j, Manifest* m, std::vector<Diagnostic>* errors)
@@ -114,7 +173,8 @@ bool ManifestReader::ValidateSchema() {
   const rapidjson::Document* schema_doc = nullptr;
   const rapidjson::SchemaDocument& schema = ManifestSchema(&schema_doc);
   rapidjson::SchemaValidator validator(schema);
-  if (src_.doc().Accept(validator)) return true;
+  ExtensionFilter filter(&validator);
+  if (src_.doc().Accept(filter)) return true;
 
   auto text = [](const rapidjson::Pointer& p) {
     rapidjson::StringBuffer sb;
@@ -395,6 +455,7 @@ void ManifestReader::Build() {
     }
   }
   const Value& decls = root["declared_locations"];
+  m_->declarations_ref = Ref(decls, "/declared_locations");
   for (rapidjson::SizeType i = 0; i < decls.Size(); ++i) {
     const Value& d = decls[i];
     std::string pointer = PointerAppend("/declared_locations", i);

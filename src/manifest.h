@@ -98,6 +98,7 @@ struct Manifest {
   std::string applicable_law;   // "" when not declared
   std::vector<Node> nodes;      // nodes[0] is the service itself
   std::vector<Declaration> declarations;
+  SourceRef declarations_ref;   // the declared_locations array itself
   std::vector<Flow> flows;
 
   const Node& service() const { return nodes.front(); }

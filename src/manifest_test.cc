@@ -71,6 +71,16 @@ TEST_CASE("a valid manifest reads into the model with positions") {
   CHECK(m.sha256.size() == 64);
 }
 
+TEST_CASE("x- extensions are free-form anywhere") {
+  std::string text = Replace(kValid, "\"manifest_version\": 1,", "\"manifest_version\": 1, \"x-a\": \"s\", \"x-b\": [1, {\"c\": []}],");
+  text = Replace(text, "\"id\": \"objstore\",", "\"id\": \"objstore\", \"x-owner\": {\"team\": [\"ops\"]},");
+  text = Replace(text, "\"data\": [\"customer\"]}]", "\"data\": [\"customer\"], \"x-n\": 3}]");
+  CHECK(FirstError(text) == "");
+  // but a misspelt field is not an extension
+  CHECK(FirstError(Replace(text, "\"x-n\": 3", "\"xn\": 3")) ==
+        "m.json:16:102: error: unknown field \"xn\" (extensions must start with \"x-\") (at /subservices/0/endpoints/0/xn)");
+}
+
 TEST_CASE("manifest errors say where and what") {
   struct Case { std::string name; std::string text; std::string expected; };
   const Case cases[] = {
