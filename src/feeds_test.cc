@@ -143,6 +143,31 @@ TEST_CASE("Truncated copies of every shipped feed fail cleanly, never crash") {
   }
 }
 
+TEST_CASE("Randomly damaged feeds are rejected or imported, never a crash") {
+  // Deterministic damage (a fixed linear congruential sequence): bytes overwritten with
+  // JSON punctuation, so that the parser gets deep into broken structure.
+  const char kJunk[] = "{}[]\",:0/\\ \n\x80";
+  uint32_t state = 12345;
+  auto next = [&state] { return state = state * 1103515245u + 12345u; };
+  for (const char* name : {"gcp", "oci", "cloudflare-v4", "cloudflare-v6"}) {
+    const FeedSpec* spec = FindFeedSpec(name);
+    REQUIRE(spec != nullptr);
+    std::string text;
+    REQUIRE(ReadFile(kGeodb + "/feeds/" + std::string(spec->file), &text).ok());
+    for (int round = 0; round < 200; ++round) {
+      std::string damaged = text;
+      for (int k = 0; k < 3; ++k) {
+        damaged[next() % damaged.size()] = kJunk[next() % (sizeof kJunk - 1)];
+      }
+      CAPTURE(std::string(name));
+      CAPTURE(round);
+      std::vector<FeedEntry> got;
+      Status s = ImportFeed(spec->format, damaged, "damaged", &got);
+      CHECK((s.ok() ? !got.empty() : got.empty()));
+    }
+  }
+}
+
 TEST_CASE("MergeFeedEntries keeps the region and the most specific service") {
   auto E = [](const char* prefix, const char* provider, const char* region, const char* service,
               FeedScope scope) {
