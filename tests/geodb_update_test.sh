@@ -75,11 +75,12 @@ http {
 EOF
 "$nginx" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' 2>"$tmp/nginx/stderr" &
 nginx_pid=$!
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for _ in $(seq 50); do
-  curl -s -o /dev/null "http://127.0.0.1:$port/good/gcp.json" && break
+  listening "$port" && break
   sleep 0.1
 done
-if ! curl -sf -o /dev/null "http://127.0.0.1:$port/good/gcp.json"; then
+if ! listening "$port"; then
   echo "geodb_update_test: nginx did not start:" >&2
   cat "$tmp/nginx/stderr" "$tmp/nginx/error.log" >&2 2>/dev/null
   exit 2
