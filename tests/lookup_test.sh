@@ -41,6 +41,26 @@ done <<'EOF_CASES'
 104.16.0.1 CA/US/US disagree AS13335
 EOF_CASES
 
+# The provider-feed match, when the feed index is compiled (residency geodb update):
+# provider, region, scope and the region catalog's country.
+if [ -f "$geodb/cache/feeds.mmdb" ]; then
+  while read -r ip want; do
+    [ -z "$ip" ] && continue
+    got=$("$bin" lookup --geodb "$geodb" --format json "$ip" | perl -MJSON::PP -e '
+      local $/; my $f = decode_json(<STDIN>)->{results}[0]{feed};
+      print $f ? join(" ", $f->{provider}, $f->{region} || "-", $f->{scope}, $f->{country} // "-") : "none";')
+    check "feed match of $ip" "$got" "$want"
+  done <<'EOF_FEEDS'
+3.120.0.1 aws eu-central-1 regional DE
+34.89.0.1 gcp europe-west2 regional GB
+20.50.0.1 azure westeurope regional NL
+40.127.0.1 azure southafricanorth regional ZA
+104.16.0.1 cloudflare - anycast -
+EOF_FEEDS
+else
+  echo "lookup_test: note: $geodb/cache/feeds.mmdb absent, feed matches not checked" >&2
+fi
+
 # IPv4-mapped: the same answer as plain IPv4, in text and JSON.
 plain=$("$bin" lookup --geodb "$geodb" 3.120.0.1 | tail -n +2)
 mapped=$("$bin" lookup --geodb "$geodb" ::ffff:3.120.0.1 | tail -n +2)
