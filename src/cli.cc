@@ -63,6 +63,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   update_cmd->add_option("--url", update.urls, "NAME=URL: fetch feed NAME from URL instead");
   update_cmd->add_option("--timeout", update.timeout_seconds, "seconds per download")
       ->capture_default_str();
+  update_cmd->add_flag("--offline", update.offline,
+                       "no network: recompile the feed index from geodb/feeds/");
   AddGeodb(update_cmd, &update.geodb_dir);
 
   std::vector<std::string> rev(args.rbegin(), args.rend() - 1);
