@@ -90,6 +90,10 @@ int RunLookup(const LookupOptions& options, std::ostream& out, std::ostream& err
           (*result.jurisdictions)[region->country] = jurisdictions->GroupsOf(region->country);
         }
       }
+      for (const auto& entry : *result.jurisdictions) {
+        const AdequacyDecision* d = jurisdictions->Adequacy(entry.first);
+        if (d && !d->scope.empty()) result.adequacy_scope[entry.first] = d->scope;
+      }
     }
     report.results.push_back(std::move(result));
   }

@@ -92,6 +92,9 @@ void RenderLookupText(const LookupReport& report, std::ostream& out) {
         first = false;
         if (groups.empty()) out << "none";
         for (size_t i = 0; i < groups.size(); ++i) out << (i ? " " : "") << groups[i];
+        if (auto scope = r.adequacy_scope.find(country); scope != r.adequacy_scope.end()) {
+          out << " (adequacy for " << scope->second << ")";
+        }
       }
       out << "\n";
     }
@@ -196,6 +199,13 @@ void RenderLookupJson(const LookupReport& report, std::ostream& out) {
     } else {
       w.Null();
     }
+    w.Key("adequacy_scope");
+    w.StartObject();
+    for (const auto& [country, scope] : r.adequacy_scope) {
+      w.Key(country.c_str(), static_cast<rapidjson::SizeType>(country.size()));
+      w.String(scope.c_str(), static_cast<rapidjson::SizeType>(scope.size()));
+    }
+    w.EndObject();
     w.EndObject();
   }
   w.EndArray();

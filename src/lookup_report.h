@@ -37,6 +37,9 @@ struct LookupResult {
   // Country -> its groups, for every country any source named (voting or not);
   // nullopt when no jurisdiction data was loaded.
   std::optional<std::map<std::string, std::vector<std::string>>> jurisdictions;
+  // Country -> the scope limit of its adequacy decision ("certified organisations only"),
+  // for countries in ADEQUATE by a limited decision: reported, never applied.
+  std::map<std::string, std::string> adequacy_scope;
   // The catalog's country and city of a regional feed match's region, when known.
   std::optional<std::string> feed_country;
   std::optional<std::string> feed_city;

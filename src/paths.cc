@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cstdlib>
 #include <vector>
 
@@ -42,7 +43,8 @@ Status ResolveGeodbDir(const std::string& flag, std::string* dir) {
   tried.push_back(std::string(RESIDENCY_SOURCE_DIR) + "/geodb");
   for (const std::string& candidate : tried) {
     if (IsDir(candidate)) {
-      *dir = candidate;
+      char resolved[PATH_MAX];
+      *dir = ::realpath(candidate.c_str(), resolved) ? resolved : candidate;
       return Status::Ok();
     }
   }

@@ -67,6 +67,10 @@ mapped=$("$bin" lookup --geodb "$geodb" ::ffff:3.120.0.1 | tail -n +2)
 check "::ffff:3.120.0.1 text" "$mapped" "$plain"
 check "::ffff:3.120.0.1 json" "$(summary ::ffff:3.120.0.1)" "DE/DE/US agree AS16509"
 
+# Jurisdiction groups, with the scope of a limited adequacy decision reported (not applied).
+groups=$("$bin" lookup --geodb "$geodb" 3.120.0.1 | grep '^  groups')
+check "groups of 3.120.0.1" "$groups" "  groups     DE: EU EEA ADEQUATE; US: ADEQUATE (adequacy for organisations certified under the EU-US Data Privacy Framework only)"
+
 # Bad targets: exit 2, a clear message, nothing on stdout.
 while IFS='|' read -r target message; do
   out=$("$bin" lookup --geodb "$geodb" "$target" 2>/tmp/lookup_test.$$)
