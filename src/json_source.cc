@@ -5,6 +5,7 @@
 #include <rapidjson/reader.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 namespace residency {
@@ -154,6 +155,36 @@ size_t CodePoints(std::string_view s) {
   return n;
 }
 
+// RapidJSON's message, made specific where the byte at the error names a common mistake.
+std::string ParseErrorText(const std::string& text, const rapidjson::ParseResult& result) {
+  size_t at = result.Offset();
+  std::string generic = rapidjson::GetParseError_En(result.Code());
+  // The reader reports a raw control character in a string at the string's position or
+  // just past it; look for one between the last quote and the error.
+  if (result.Code() == rapidjson::kParseErrorStringEscapeInvalid ||
+      result.Code() == rapidjson::kParseErrorStringInvalidEncoding ||
+      result.Code() == rapidjson::kParseErrorStringMissQuotationMark) {
+    for (size_t i = std::min(at + 1, text.size()); i > 0 && at + 1 - i < 4096; --i) {
+      unsigned char c = static_cast<unsigned char>(text[i - 1]);
+      if (c == '"') break;
+      if (c < 0x20) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "%02X", c);
+        return std::string("control character U+00") + hex + " in a string (write it as an escape, e.g. \\t, \\n)";
+      }
+    }
+  }
+  if (at >= text.size()) return generic;
+  std::string_view rest(text.data() + at, std::min<size_t>(2, text.size() - at));
+  if (rest == "//" || rest == "/*") return "comments are not allowed in JSON";
+  if (rest[0] == '\'') return "strings and keys need double quotes, not single quotes";
+  if ((rest[0] == '}' || rest[0] == ']') && at > 0) {
+    size_t prev = text.find_last_not_of(" \t\r\n", at - 1);
+    if (prev != std::string::npos && text[prev] == ',') return "trailing comma before '" + std::string(1, rest[0]) + "'";
+  }
+  return generic;
+}
+
 }  // namespace
 
 bool JsonSource::Parse(std::string path, std::string text, Diagnostic* error) {
@@ -195,8 +226,7 @@ bool JsonSource::Parse(std::string path, std::string text, Diagnostic* error) {
     return false;
   }
   if (result.IsError()) {
-    *error = AtOffset(result.Offset(), "",
-                      std::string("invalid JSON: ") + rapidjson::GetParseError_En(result.Code()));
+    *error = AtOffset(result.Offset(), "", "invalid JSON: " + ParseErrorText(text_, result));
     return false;
   }
   return IndexPositions(offsets, error);
