@@ -31,6 +31,26 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   bool version = false;
   app.add_flag("--version", version, "print the version and exit");
 
+  VerifyOptions verify;
+  CLI::App* verify_cmd = app.add_subcommand(
+      "verify", "the main job: resolve every endpoint, geolocate every address, check against the manifest");
+  verify_cmd->add_option("MANIFEST", verify.manifest, "the manifest (JSON, manifest-v1)")->required();
+  verify_cmd->add_option("--profile", verify.profile,
+                         "requirement profile: a built-in name (see docs/profiles.md) or a file; "
+                         "default from service.assurance_level");
+  AddFormat(verify_cmd, &verify.format, {"text", "json"});
+  verify_cmd->add_option("--output", verify.output, "write the report to FILE instead of stdout");
+  AddGeodb(verify_cmd, &verify.geodb_dir);
+  verify_cmd->add_option("--dns", verify.dns, "DNS servers HOST:PORT[,HOST:PORT...] (default: /etc/resolv.conf)");
+  verify_cmd->add_option("--replay", verify.replay,
+                         "take every DNS answer from an earlier JSON report instead of the network");
+  verify_cmd->add_option("--concurrency", verify.concurrency, "names resolved at once")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  verify_cmd->add_option("--timeout-ms", verify.timeout_ms, "milliseconds per DNS try")
+      ->check(CLI::Range(10, 60000))
+      ->capture_default_str();
+
   LintOptions lint;
   CLI::App* lint_cmd = app.add_subcommand(
       "lint", "check a manifest: schema, references, disclosure completeness (no network)");
@@ -92,6 +112,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     return kExitPass;
   }
   try {
+    if (verify_cmd->parsed()) return RunVerify(verify, out, err);
     if (lint_cmd->parsed()) return RunLint(lint, out, err);
     if (lookup_cmd->parsed()) return RunLookup(lookup, out, err);
     if (info_cmd->parsed()) return RunGeodbInfo(info, out, err);

@@ -28,6 +28,19 @@ struct LintOptions {
 };
 int RunLint(const LintOptions& options, std::ostream& out, std::ostream& err);
 
+struct VerifyOptions {
+  std::string manifest;
+  std::string profile;          // built-in name or file; empty: from assurance_level
+  std::string format = "text";  // text | json
+  std::string output;           // file; empty: `out`
+  std::string geodb_dir;
+  std::string dns;              // HOST:PORT[,HOST:PORT...]; empty: resolv.conf
+  std::string replay;           // an earlier JSON report whose DNS answers are used
+  int concurrency = 2000;       // names resolved at once
+  int timeout_ms = 2000;        // per DNS try
+};
+int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err);
+
 struct LookupOptions {
   std::vector<std::string> targets;  // IP literals or host names
   std::string format = "text";       // text | json

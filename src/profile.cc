@@ -79,11 +79,11 @@ bool ProfileReader::ReadRule(const Value& v, const std::string& pointer, CheckRu
   if (!String(v, "status", pointer, true, &status)) return false;
   if (status == "off") {
     rule->check.insert(0, "-");  // marks a rule that switches the check off
-  } else if (auto s = ParseFindingStatus(status); s && *s != FindingStatus::kUnverified) {
+  } else if (auto s = ParseFindingStatus(status)) {
     rule->status = *s;
   } else {
     return Fail(&v["status"], pointer + "/status",
-                "invalid status \"" + status + "\": expected \"fail\", \"warn\", \"info\" or \"off\"");
+                "invalid status \"" + status + "\": expected \"fail\", \"unverified\", \"warn\", \"info\" or \"off\"");
   }
   if (!StringList(v, "requirements", pointer, &rule->requirements)) return false;
   std::vector<std::string> activities;
@@ -204,6 +204,11 @@ const std::vector<std::string>& KnownChecks() {
       "jurisdiction-exposure",
       "parent-country-undeclared",
       "applicable-law-undeclared",
+      // Measured by verify.
+      "location-violation",
+      "unverifiable",
+      "region-mismatch",
+      "undisclosed-operator",
   };
   return checks;
 }

@@ -3,6 +3,9 @@
 #include <rapidjson/ostreamwrapper.h>
 #include <rapidjson/prettywriter.h>
 
+#include <algorithm>
+#include <cctype>
+
 namespace residency {
 namespace {
 
@@ -131,6 +134,342 @@ void RenderLintJson(const LintReport& r, std::ostream& out) {
   w.EndArray();
   w.EndObject();
   out << "\n";
+}
+
+}  // namespace residency
+
+namespace residency {
+namespace {
+
+using JsonWriter = rapidjson::PrettyWriter<rapidjson::OStreamWrapper>;
+
+void JStr(JsonWriter& w, const std::string& s) { w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size())); }
+void JOpt(JsonWriter& w, const std::optional<std::string>& s) {
+  if (s) JStr(w, *s);
+  else w.Null();
+}
+void JList(JsonWriter& w, const std::vector<std::string>& items) {
+  w.StartArray();
+  for (const std::string& s : items) JStr(w, s);
+  w.EndArray();
+}
+
+void WriteFinding(JsonWriter& w, const std::string& manifest_path, const Finding& f) {
+  w.StartObject();
+  w.Key("kind"); JStr(w, f.kind);
+  w.Key("status"); JStr(w, std::string(FindingStatusName(f.status)));
+  w.Key("subject"); JStr(w, f.subject);
+  w.Key("requirements"); JList(w, f.requirements);
+  w.Key("path"); JList(w, f.path);
+  w.Key("message"); JStr(w, f.message);
+  w.Key("location");
+  w.StartObject();
+  w.Key("file"); JStr(w, manifest_path);
+  w.Key("pointer"); JStr(w, f.ref.pointer);
+  if (f.ref.pos.known()) {
+    w.Key("line"); w.Uint(f.ref.pos.line);
+    w.Key("column"); w.Uint(f.ref.pos.column);
+  }
+  w.EndObject();
+  w.EndObject();
+}
+
+void WriteResolution(JsonWriter& w, const Resolution& r) {
+  w.StartObject();
+  w.Key("name"); JStr(w, r.name);
+  w.Key("status"); JStr(w, std::string(ResolveStatusName(r.status)));
+  w.Key("cnames"); JList(w, r.cnames);
+  w.Key("addresses");
+  w.StartArray();
+  for (const IpAddress& ip : r.addresses) JStr(w, ip.ToString());
+  w.EndArray();
+  w.Key("detail"); JStr(w, r.detail);
+  w.Key("evidence");
+  w.StartArray();
+  for (const DnsAnswer& a : r.evidence) {
+    w.StartObject();
+    w.Key("qname"); JStr(w, a.qname);
+    w.Key("qtype"); JStr(w, a.qtype);
+    w.Key("server"); JStr(w, a.server);
+    w.Key("time_unix_ms"); w.Int64(a.time_unix_ms);
+    w.Key("rcode"); JStr(w, a.rcode);
+    w.Key("records");
+    w.StartArray();
+    for (const DnsRecord& rec : a.records) {
+      w.StartObject();
+      w.Key("name"); JStr(w, rec.name);
+      w.Key("type"); JStr(w, rec.type);
+      w.Key("ttl"); w.Uint(rec.ttl);
+      w.Key("data"); JStr(w, rec.data);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+void WriteObservation(JsonWriter& w, const AddressObservation& o) {
+  w.StartObject();
+  w.Key("ip"); JStr(w, o.ip.ToString());
+  w.Key("country"); JOpt(w, o.country);
+  w.Key("placement"); JStr(w, std::string(PlacementName(o.placement)));
+  w.Key("reason"); JStr(w, o.reason);
+  w.Key("sources");
+  w.StartObject();
+  for (const SourceEvidence& s : o.sources) {
+    w.Key(s.source.c_str(), static_cast<rapidjson::SizeType>(s.source.size()));
+    JOpt(w, s.country);
+  }
+  w.EndObject();
+  w.Key("source_details");
+  w.StartArray();
+  for (const SourceEvidence& s : o.sources) {
+    w.StartObject();
+    w.Key("source"); JStr(w, s.source);
+    w.Key("kind"); JStr(w, s.kind);
+    w.Key("country"); JOpt(w, s.country);
+    w.Key("prefix"); JStr(w, s.prefix);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("feed");
+  if (o.feed) {
+    w.StartObject();
+    w.Key("provider"); JStr(w, o.feed->provider);
+    w.Key("region"); JStr(w, o.feed->region);
+    w.Key("service"); JStr(w, o.feed->service);
+    w.Key("scope"); JStr(w, o.feed->scope);
+    w.Key("prefix"); JStr(w, o.feed->prefix);
+    w.Key("region_country"); JStr(w, o.feed->region_country);
+    w.Key("region_city"); JStr(w, o.feed->region_city);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
+  w.Key("as");
+  if (o.as) {
+    w.StartObject();
+    w.Key("number"); w.Uint(o.as->number);
+    w.Key("organisation"); JStr(w, o.as->organisation);
+    w.Key("prefix"); JStr(w, o.as->prefix);
+    w.Key("registered_country"); JStr(w, o.as->registered_country);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
+  w.Key("notes"); JList(w, o.notes);
+  w.EndObject();
+}
+
+std::string UpperCase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string Joined(const std::vector<std::string>& items, const char* sep = ", ") {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+}  // namespace
+
+std::string_view PlacementName(Placement p) {
+  switch (p) {
+    case Placement::kInside: return "inside";
+    case Placement::kOutside: return "outside";
+    case Placement::kUnknown: return "unknown";
+  }
+  return "?";
+}
+
+std::string_view VerdictName(Verdict v) {
+  switch (v) {
+    case Verdict::kPass: return "pass";
+    case Verdict::kFail: return "fail";
+    case Verdict::kUnverified: return "unverified";
+  }
+  return "?";
+}
+
+size_t VerifyReport::CountVerdict(Verdict v) const {
+  return static_cast<size_t>(std::count_if(endpoints.begin(), endpoints.end(),
+                                           [&](const EndpointResult& e) { return e.verdict == v; }));
+}
+
+FindingCounts VerifyReport::Counts() const {
+  FindingCounts c;
+  for (const Finding& f : findings) c.Add(f.status);
+  return c;
+}
+
+int VerifyReport::ExitCode() const {
+  FindingCounts c = Counts();
+  if (c.fail || CountVerdict(Verdict::kFail)) return 1;
+  if (c.unverified || CountVerdict(Verdict::kUnverified)) return 3;
+  return 0;
+}
+
+void RenderVerifyJson(const VerifyReport& r, std::ostream& out) {
+  rapidjson::OStreamWrapper os(out);
+  JsonWriter w(os);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  w.Key("report_version"); w.Int(1);
+  w.Key("kind"); JStr(w, "verify");
+  w.Key("tool");
+  w.StartObject();
+  w.Key("name"); JStr(w, "residency");
+  w.Key("version"); JStr(w, r.tool_version);
+  w.EndObject();
+  w.Key("manifest");
+  w.StartObject();
+  w.Key("path"); JStr(w, r.manifest_path);
+  w.Key("sha256"); JStr(w, r.manifest_sha256);
+  w.EndObject();
+  w.Key("profile"); JStr(w, r.profile);
+  w.Key("profile_title"); JStr(w, r.profile_title);
+  w.Key("service");
+  w.StartObject();
+  w.Key("id"); JStr(w, r.service_id);
+  w.Key("name"); JStr(w, r.service_name);
+  w.EndObject();
+  w.Key("geodb");
+  w.StartArray();
+  for (const GeodbSourceInfo& g : r.geodb) {
+    w.StartObject();
+    w.Key("name"); JStr(w, g.name);
+    w.Key("kind"); JStr(w, g.kind);
+    w.Key("file"); JStr(w, g.file);
+    w.Key("type"); JStr(w, g.type);
+    w.Key("build_epoch"); w.Uint64(g.build_epoch);
+    w.Key("sha256"); JStr(w, g.sha256);
+    w.Key("licence"); JStr(w, g.licence);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("resolver");
+  w.StartObject();
+  w.Key("servers"); JList(w, r.resolver_servers);
+  w.EndObject();
+  w.Key("started_at"); JStr(w, r.started_at);
+  w.Key("finished_at"); JStr(w, r.finished_at);
+  FindingCounts c = r.Counts();
+  w.Key("summary");
+  w.StartObject();
+  w.Key("pass"); w.Uint64(r.CountVerdict(Verdict::kPass));
+  w.Key("fail"); w.Uint64(r.CountVerdict(Verdict::kFail));
+  w.Key("unverified"); w.Uint64(r.CountVerdict(Verdict::kUnverified));
+  w.Key("findings");
+  w.StartObject();
+  w.Key("fail"); w.Uint64(c.fail);
+  w.Key("unverified"); w.Uint64(c.unverified);
+  w.Key("warn"); w.Uint64(c.warn);
+  w.Key("info"); w.Uint64(c.info);
+  w.EndObject();
+  w.EndObject();
+  int code = r.ExitCode();
+  w.Key("result"); JStr(w, code == 1 ? "fail" : code == 3 ? "unverified" : "pass");
+  w.Key("endpoints");
+  w.StartArray();
+  for (const EndpointResult& e : r.endpoints) {
+    w.StartObject();
+    w.Key("id"); JStr(w, e.id);
+    w.Key("node"); JStr(w, e.node);
+    w.Key("activity"); JStr(w, e.activity);
+    w.Key("data"); JList(w, e.data);
+    w.Key("target"); JStr(w, e.target);
+    w.Key("target_kind"); JStr(w, e.target_kind);
+    w.Key("declared_region");
+    if (e.declared_region.empty()) w.Null();
+    else JStr(w, e.declared_region);
+    w.Key("verdict"); JStr(w, std::string(VerdictName(e.verdict)));
+    w.Key("allowed"); JList(w, e.allowed);
+    w.Key("observed");
+    w.StartArray();
+    for (const AddressObservation& o : e.observed) WriteObservation(w, o);
+    w.EndArray();
+    w.Key("resolution"); WriteResolution(w, e.resolution);
+    w.Key("host_pattern");
+    if (e.host_pattern) {
+      w.StartObject();
+      w.Key("provider"); JStr(w, e.host_pattern->provider);
+      w.Key("region"); JStr(w, e.host_pattern->region);
+      w.Key("service"); JStr(w, e.host_pattern->service);
+      w.Key("pattern"); JStr(w, e.host_pattern->pattern);
+      w.EndObject();
+    } else {
+      w.Null();
+    }
+    w.Key("path"); JList(w, e.path);
+    w.Key("location");
+    w.StartObject();
+    w.Key("file"); JStr(w, r.manifest_path);
+    w.Key("pointer"); JStr(w, e.ref.pointer);
+    if (e.ref.pos.known()) {
+      w.Key("line"); w.Uint(e.ref.pos.line);
+      w.Key("column"); w.Uint(e.ref.pos.column);
+    }
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("findings");
+  w.StartArray();
+  for (const Finding& f : r.findings) WriteFinding(w, r.manifest_path, f);
+  w.EndArray();
+  w.EndObject();
+  out << "\n";
+}
+
+void RenderVerifyText(const VerifyReport& r, std::ostream& out) {
+  out << "residency verify " << r.manifest_path << "\n";
+  out << "service " << r.service_id << " (" << r.service_name << "), profile " << r.profile << ": "
+      << r.profile_title << "\n";
+  std::vector<std::string> sources;
+  for (const GeodbSourceInfo& g : r.geodb) sources.push_back(g.name);
+  out << "geodb: " << Joined(sources) << "; DNS: "
+      << (r.resolver_servers.empty() ? std::string("-") : Joined(r.resolver_servers)) << "\n";
+  std::string node;
+  for (const EndpointResult& e : r.endpoints) {
+    if (e.node != node) {
+      node = e.node;
+      out << "\n" << node << "\n";
+    }
+    out << "  " << UpperCase(VerdictName(e.verdict)) << " " << e.id << "  " << e.activity << " of "
+        << Joined(e.data) << ", allowed " << (e.allowed.empty() ? std::string("nowhere") : Joined(e.allowed)) << "\n";
+    if (e.target_kind != "ip") {
+      out << "    " << e.resolution.name;
+      for (const std::string& c : e.resolution.cnames) out << " -> " << c;
+      out << "  " << ResolveStatusName(e.resolution.status);
+      if (!e.resolution.detail.empty()) out << " (" << e.resolution.detail << ")";
+      out << "\n";
+    }
+    for (const AddressObservation& o : e.observed) {
+      out << "    " << o.ip.ToString() << "  " << PlacementName(o.placement) << ": " << o.reason;
+      if (o.as) out << "  [AS" << o.as->number << " " << o.as->organisation << "]";
+      out << "\n";
+      for (const std::string& n : o.notes) out << "      note: " << n << "\n";
+    }
+    if (e.verdict != Verdict::kPass && e.path.size() > 1) out << "    path: " << Joined(e.path, " -> ") << "\n";
+  }
+  if (!r.findings.empty()) out << "\nfindings\n";
+  for (const Finding& f : r.findings) {
+    out << "  " << UpperCase(FindingStatusName(f.status)) << " " << f.kind << " " << f.subject;
+    if (!f.requirements.empty()) out << " [" << Joined(f.requirements) << "]";
+    out << "\n    " << r.manifest_path;
+    if (f.ref.pos.known()) out << ":" << f.ref.pos.line << ":" << f.ref.pos.column;
+    out << ": " << f.message << "\n";
+  }
+  FindingCounts c = r.Counts();
+  int code = r.ExitCode();
+  out << "\nendpoints: " << r.CountVerdict(Verdict::kPass) << " pass, " << r.CountVerdict(Verdict::kFail)
+      << " fail, " << r.CountVerdict(Verdict::kUnverified) << " unverified; findings: " << c.fail << " fail, "
+      << c.unverified << " unverified, " << c.warn << " warn, " << c.info
+      << " info: " << (code == 1 ? "fail" : code == 3 ? "unverified" : "pass") << "\n";
 }
 
 }  // namespace residency

@@ -1,0 +1,55 @@
+// Check: what was measured against what was declared. Given, per endpoint, the addresses
+// observed (resolution and every geolocation source's answer, report.h), it places each
+// address inside, outside or unknown relative to the endpoint's allowed locations (the
+// per-address rule of cli.md), gives each endpoint its verdict, and runs the measured
+// checks the profile names: location-violation, unverifiable, region-mismatch,
+// undisclosed-operator, jurisdiction-exposure (the AS registration country) and
+// backup-same-site (observed). The static checks are lint.h's.
+//
+// Nothing unknown ever becomes a pass: no answer, disagreement across the boundary,
+// anycast and provider GLOBAL space are unknown; a name that did not resolve is
+// unverified.
+#ifndef RESIDENCY_CHECK_H_
+#define RESIDENCY_CHECK_H_
+
+#include <vector>
+
+#include "declarations.h"
+#include "finding.h"
+#include "graph.h"
+#include "jurisdiction.h"
+#include "manifest.h"
+#include "operators.h"
+#include "profile.h"
+#include "report.h"
+
+namespace residency {
+
+// The countries the sources place `obs` in: every country-kind answer, and the catalog
+// country of a regional provider-feed match. Duplicates kept out.
+std::vector<std::string> Votes(const AddressObservation& obs);
+
+// Sets obs->placement, obs->country, obs->reason and notes for an endpoint allowed in
+// `allowed` (AllowedFor). An endpoint with an undisclosed use has nothing allowed.
+void PlaceAddress(const Allowed& allowed, AddressObservation* obs);
+
+// fail when any address is outside; else unverified when any is unknown, the name did not
+// resolve completely, or there is no address; else pass.
+Verdict EndpointVerdict(const EndpointResult& result);
+
+struct CheckInputs {
+  const Manifest& manifest;
+  const ServiceGraph& graph;
+  const Jurisdictions& jurisdictions;
+  const Operators& operators;
+  // Parallel: endpoints[i] is the manifest endpoint of results[i].
+  const std::vector<const Endpoint*>& endpoints;
+  const std::vector<EndpointResult>& results;
+};
+
+// The measured checks of `profile`, in profile order.
+std::vector<Finding> CheckObservations(const CheckInputs& in, const Profile& profile);
+
+}  // namespace residency
+
+#endif  // RESIDENCY_CHECK_H_

@@ -1,0 +1,217 @@
+#include "verify.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "check.h"
+#include "declarations.h"
+#include "json_source.h"
+#include "lint.h"
+
+namespace residency {
+namespace {
+
+std::string TargetText(const Endpoint& e) {
+  switch (e.target) {
+    case Endpoint::Target::kHost: return e.host;
+    case Endpoint::Target::kIp: return e.ip ? e.ip->ToString() : "";
+    case Endpoint::Target::kUrl: return e.url;
+  }
+  return "";
+}
+
+const char* TargetKind(const Endpoint& e) {
+  switch (e.target) {
+    case Endpoint::Target::kHost: return "host";
+    case Endpoint::Target::kIp: return "ip";
+    case Endpoint::Target::kUrl: return "url";
+  }
+  return "";
+}
+
+AddressObservation Observe(const GeoAnswer& a, const Jurisdictions& j) {
+  AddressObservation o;
+  o.ip = a.ip;
+  std::string registered;
+  for (const SourceAnswer& s : a.sources) {
+    o.sources.push_back(SourceEvidence{s.source, SourceKindName(s.kind), s.country,
+                                       s.prefix ? s.prefix->ToString() : ""});
+    if (s.kind == SourceKind::kOperatorCountry && s.country && registered.empty()) registered = *s.country;
+  }
+  if (a.feed) {
+    FeedEvidence f{a.feed->provider, a.feed->region, a.feed->service, a.feed->scope, a.feed->feed_prefix, "", ""};
+    if (a.feed->IsLocation()) {
+      if (const Region* r = j.FindRegion(a.feed->provider, a.feed->region)) {
+        f.region_country = r->country;
+        f.region_city = r->city;
+      }
+    }
+    o.feed = f;
+  }
+  if (a.as) o.as = AsEvidence{a.as->number, a.as->organisation, a.as->prefix.ToString(), registered};
+  return o;
+}
+
+}  // namespace
+
+std::vector<GeodbSourceInfo> DescribeGeodb(const Geo& geo) {
+  std::vector<GeodbSourceInfo> out;
+  for (const GeoSource& s : geo.sources()) {
+    if (!s.present) continue;
+    MmdbMetadata m = s.db.Metadata();
+    out.push_back(GeodbSourceInfo{s.config.name, SourceKindName(s.config.kind), s.config.file, m.database_type,
+                                  m.build_epoch, s.db.Sha256(), s.config.licence});
+  }
+  return out;
+}
+
+Status Verify(const VerifyInputs& in, VerifyReport* report) {
+  const Manifest& m = in.manifest;
+  report->started_at = in.now();
+  report->manifest_path = m.path;
+  report->manifest_sha256 = m.sha256;
+  report->profile = in.profile.name;
+  report->profile_title = in.profile.title;
+  report->service_id = m.service().id;
+  report->service_name = m.service().name;
+  report->geodb = DescribeGeodb(in.geo);
+  report->resolver_servers = in.resolver.Servers();
+
+  // Resolve each distinct name once.
+  std::vector<const Endpoint*> endpoints;
+  std::vector<std::string> names;
+  std::map<std::string, size_t> name_index;
+  for (const Node& n : m.nodes) {
+    for (const Endpoint& e : n.endpoints) {
+      endpoints.push_back(&e);
+      if (!e.host.empty() && name_index.emplace(e.host, names.size()).second) names.push_back(e.host);
+    }
+  }
+  std::vector<Resolution> resolved;
+  if (Status s = in.resolver.ResolveAll(names, &resolved); !s.ok()) return s;
+
+  std::map<IpAddress, AddressObservation> geo_cache;  // an address is looked up once
+  for (const Endpoint* e : endpoints) {
+    EndpointResult r;
+    r.id = e->qualified_id;
+    r.node = m.nodes[e->node].id;
+    r.activity = std::string(ActivityName(e->activity));
+    r.data = e->data;
+    r.target = TargetText(*e);
+    r.target_kind = TargetKind(*e);
+    r.declared_region = e->declared_region ? e->declared_region->text : "";
+    r.path = in.graph.EndpointPath(*e);
+    r.ref = e->ref;
+    if (!e->host.empty()) {
+      r.resolution = resolved[name_index.at(e->host)];
+      if (in.host_patterns) {
+        if (auto hm = in.host_patterns->Match(e->host)) {
+          r.host_pattern = HostPatternEvidence{hm->provider, hm->region, hm->service, hm->pattern};
+        }
+      }
+    } else {
+      r.resolution.status = ResolveStatus::kOk;  // a literal: nothing to resolve
+      if (e->ip) r.resolution.addresses.push_back(*e->ip);
+    }
+    Allowed allowed = AllowedFor(m, e->activity, e->data);
+    r.allowed = allowed.locations;
+    for (const IpAddress& ip : r.resolution.addresses) {
+      auto cached = geo_cache.find(ip);
+      if (cached == geo_cache.end()) {
+        GeoAnswer answer;
+        if (Status s = in.geo.Lookup(ip, &answer); !s.ok()) return s;
+        cached = geo_cache.emplace(ip, Observe(answer, in.jurisdictions)).first;
+      }
+      AddressObservation o = cached->second;
+      PlaceAddress(allowed, &o);
+      r.observed.push_back(std::move(o));
+    }
+    r.verdict = EndpointVerdict(r);
+    report->endpoints.push_back(std::move(r));
+  }
+
+  report->findings = Lint(m, in.graph, in.jurisdictions, in.profile);
+  std::vector<Finding> measured = CheckObservations(
+      CheckInputs{m, in.graph, in.jurisdictions, in.operators, endpoints, report->endpoints}, in.profile);
+  report->findings.insert(report->findings.end(), measured.begin(), measured.end());
+  report->finished_at = in.now();
+  return Status::Ok();
+}
+
+Status ReadReplay(const std::string& path, std::vector<Resolution>* resolutions, std::vector<std::string>* servers) {
+  std::string text;
+  if (Status s = ReadFile(path, &text); !s.ok()) return s.WithContext("--replay");
+  JsonSource src;
+  Diagnostic d;
+  if (!src.Parse(path, std::move(text), &d)) return Status::InvalidInput(d.ToString());
+  using rapidjson::Value;
+  auto bad = [&](const Value* at, const std::string& pointer, const std::string& what) {
+    return Status::InvalidInput(src.At(at, pointer, what + " (not a residency verify report?)").ToString());
+  };
+  const Value& root = src.doc();
+  if (!root.IsObject() || !root.HasMember("endpoints") || !root["endpoints"].IsArray()) {
+    return bad(&root, "", "expected an object with \"endpoints\"");
+  }
+  servers->clear();
+  if (root.HasMember("resolver") && root["resolver"].IsObject() && root["resolver"].HasMember("servers") &&
+      root["resolver"]["servers"].IsArray()) {
+    for (const auto& sv : root["resolver"]["servers"].GetArray()) {
+      if (sv.IsString()) servers->push_back(sv.GetString());
+    }
+  }
+  auto str = [](const Value& o, const char* key) -> std::string {
+    return o.IsObject() && o.HasMember(key) && o[key].IsString() ? o[key].GetString() : "";
+  };
+  std::set<std::string> seen;
+  const Value& eps = root["endpoints"];
+  for (rapidjson::SizeType i = 0; i < eps.Size(); ++i) {
+    std::string pointer = PointerAppend("/endpoints", i) + "/resolution";
+    if (!eps[i].IsObject() || !eps[i].HasMember("resolution")) return bad(&eps[i], PointerAppend("/endpoints", i), "no \"resolution\"");
+    const Value& res = eps[i]["resolution"];
+    if (!res.IsObject()) return bad(&res, pointer, "expected an object");
+    std::string name = str(res, "name");
+    if (name.empty() || !seen.insert(name).second) continue;  // a literal, or already read
+    Resolution r;
+    r.name = name;
+    if (!ParseResolveStatus(str(res, "status"), &r.status)) return bad(&res, pointer + "/status", "unknown resolution status");
+    r.detail = str(res, "detail");
+    if (res.HasMember("cnames") && res["cnames"].IsArray()) {
+      for (const auto& c : res["cnames"].GetArray()) {
+        if (c.IsString()) r.cnames.push_back(c.GetString());
+      }
+    }
+    if (res.HasMember("addresses") && res["addresses"].IsArray()) {
+      for (rapidjson::SizeType k = 0; k < res["addresses"].Size(); ++k) {
+        const Value& a = res["addresses"][k];
+        auto ip = a.IsString() ? ParseIp(a.GetString()) : std::nullopt;
+        if (!ip) return bad(&a, PointerAppend(pointer + "/addresses", k), "not an IP address");
+        r.addresses.push_back(*ip);
+      }
+    }
+    if (res.HasMember("evidence") && res["evidence"].IsArray()) {
+      for (const auto& ev : res["evidence"].GetArray()) {
+        DnsAnswer a;
+        a.qname = str(ev, "qname");
+        a.qtype = str(ev, "qtype");
+        a.server = str(ev, "server");
+        a.rcode = str(ev, "rcode");
+        if (ev.IsObject() && ev.HasMember("time_unix_ms") && ev["time_unix_ms"].IsInt64()) {
+          a.time_unix_ms = ev["time_unix_ms"].GetInt64();
+        }
+        if (ev.IsObject() && ev.HasMember("records") && ev["records"].IsArray()) {
+          for (const auto& rec : ev["records"].GetArray()) {
+            DnsRecord dr{str(rec, "name"), str(rec, "type"), 0, str(rec, "data")};
+            if (rec.IsObject() && rec.HasMember("ttl") && rec["ttl"].IsUint()) dr.ttl = rec["ttl"].GetUint();
+            a.records.push_back(std::move(dr));
+          }
+        }
+        r.evidence.push_back(std::move(a));
+      }
+    }
+    resolutions->push_back(std::move(r));
+  }
+  return Status::Ok();
+}
+
+}  // namespace residency

@@ -1,0 +1,53 @@
+// Verify: the main job. For every endpoint of the manifest: resolve its name (resolve.h),
+// look every address up in every geolocation source (geo.h), place each address against
+// the endpoint's allowed locations and give the endpoint its verdict (check.h), then run
+// the profile's static (lint.h) and measured (check.h) checks. The result is a
+// VerifyReport (report.h) that carries its own evidence: DNS answers, every source's
+// answer, the geodb files with build dates and hashes.
+//
+// Everything Verify uses is passed in and must outlive the call; the report copies what it
+// keeps. The clock is read only through `now`, so tests and replays control it.
+#ifndef RESIDENCY_VERIFY_H_
+#define RESIDENCY_VERIFY_H_
+
+#include <functional>
+#include <string>
+
+#include "geo.h"
+#include "graph.h"
+#include "host_patterns.h"
+#include "jurisdiction.h"
+#include "manifest.h"
+#include "operators.h"
+#include "profile.h"
+#include "report.h"
+#include "resolve.h"
+
+namespace residency {
+
+struct VerifyInputs {
+  const Manifest& manifest;
+  const ServiceGraph& graph;
+  const Jurisdictions& jurisdictions;
+  const Profile& profile;
+  const Geo& geo;
+  const Operators& operators;
+  const HostPatterns* host_patterns;   // may be null
+  Resolver& resolver;
+  std::function<std::string()> now;    // ISO 8601 UTC
+};
+
+// Fills *report. Fails only when a tool fails (the resolver cannot start, a database is
+// damaged); what the data shows is in the report.
+Status Verify(const VerifyInputs& in, VerifyReport* report);
+
+// The geodb files in use, for the report's evidence (sha256 of each file).
+std::vector<GeodbSourceInfo> DescribeGeodb(const Geo& geo);
+
+// Reads the DNS evidence back from a JSON verify report (`verify --replay`): one
+// Resolution per resolved name, and the servers that were asked.
+Status ReadReplay(const std::string& path, std::vector<Resolution>* resolutions, std::vector<std::string>* servers);
+
+}  // namespace residency
+
+#endif  // RESIDENCY_VERIFY_H_

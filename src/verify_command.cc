@@ -1,0 +1,104 @@
+// `residency verify MANIFEST`: the main job (cli.md). Reads the manifest and the geodb,
+// resolves (or replays) every endpoint name, geolocates every address, checks, reports.
+#include <chrono>
+#include <ctime>
+#include <sstream>
+
+#include "commands.h"
+#include "geo.h"
+#include "graph.h"
+#include "host_patterns.h"
+#include "manifest.h"
+#include "operators.h"
+#include "paths.h"
+#include "profile.h"
+#include "report.h"
+#include "resolve.h"
+#include "verify.h"
+
+namespace residency {
+namespace {
+
+std::string NowIso() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
+  return out;
+}
+
+int Fail(std::ostream& err, const Status& s) {
+  err << "residency: " << s.message() << "\n";
+  return kExitError;
+}
+
+}  // namespace
+
+int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err) {
+  std::string geodb;
+  if (Status s = ResolveGeodbDir(options.geodb_dir, &geodb); !s.ok()) return Fail(err, s);
+  Jurisdictions jurisdictions;
+  if (Status s = Jurisdictions::Load(geodb, &jurisdictions); !s.ok()) return Fail(err, s);
+  Manifest manifest;
+  std::vector<Diagnostic> errors;
+  if (!ReadManifest(options.manifest, jurisdictions, &manifest, &errors)) {
+    for (const Diagnostic& d : errors) err << d.ToString() << "\n";
+    return kExitError;
+  }
+  Profile profile;
+  Diagnostic profile_error;
+  std::string profile_name = options.profile.empty() ? DefaultProfileName(manifest.assurance_level) : options.profile;
+  if (!LoadProfile(profile_name, jurisdictions, &profile, &profile_error)) {
+    err << profile_error.ToString() << "\n";
+    return kExitError;
+  }
+  std::unique_ptr<Geo> geo;
+  if (Status s = Geo::Open(geodb, &geo); !s.ok()) return Fail(err, s);
+  Operators operators;
+  if (Status s = Operators::Load(geodb, &operators); !s.ok()) return Fail(err, s);
+  HostPatterns patterns;
+  if (Status s = HostPatterns::Load(geodb + "/host-patterns.json", &patterns); !s.ok()) return Fail(err, s);
+
+  std::unique_ptr<Resolver> resolver;
+  if (!options.replay.empty()) {
+    if (!options.dns.empty()) return Fail(err, Status::InvalidInput("--replay and --dns exclude each other"));
+    std::vector<Resolution> recorded;
+    std::vector<std::string> servers;
+    if (Status s = ReadReplay(options.replay, &recorded, &servers); !s.ok()) return Fail(err, s);
+    resolver = NewReplayResolver(std::move(recorded), std::move(servers));
+  } else {
+    ResolverOptions ro;
+    if (Status s = ParseDnsServers(options.dns, &ro.servers); !s.ok()) return Fail(err, s.WithContext("--dns"));
+    ro.concurrency = options.concurrency;
+    ro.timeout_ms = options.timeout_ms;
+    Status s;
+    resolver = NewAresResolver(ro, &s);
+    if (!resolver || !s.ok()) return Fail(err, s.ok() ? Status::Network("the resolver did not start") : s);
+  }
+
+  ServiceGraph graph(manifest);
+  VerifyReport report;
+  report.tool_version = RESIDENCY_VERSION;
+  VerifyInputs in{manifest, graph, jurisdictions, profile, *geo, operators, &patterns, *resolver, NowIso};
+  if (Status s = Verify(in, &report); !s.ok()) return Fail(err, s);
+
+  std::ostringstream rendered;
+  if (options.format == "json") {
+    RenderVerifyJson(report, rendered);
+  } else {
+    RenderVerifyText(report, rendered);
+  }
+  if (options.output.empty()) {
+    out << rendered.str();
+  } else if (Status s = WriteFileAtomic(options.output, rendered.str()); !s.ok()) {
+    return Fail(err, s.WithContext("--output"));
+  }
+  return report.ExitCode();
+}
+
+}  // namespace residency
