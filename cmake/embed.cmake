@@ -1,6 +1,7 @@
-# Writes OUT, a C++ file that defines residency::EmbeddedFiles(): the manifest schema and
-# the built-in profiles under ROOT, each under its path relative to ROOT, as bytes.
-file(GLOB FILES ${ROOT}/manifests/schema/*.json ${ROOT}/manifests/profiles/*.json)
+# Writes OUT, a C++ file that defines residency::EmbeddedFiles(): the manifest schema, the
+# built-in profiles and the requirement texts under ROOT, each under its path relative to
+# ROOT, as bytes.
+file(GLOB FILES ${ROOT}/manifests/schema/*.json ${ROOT}/manifests/profiles/*.json ${ROOT}/manifests/requirements.json)
 list(SORT FILES)
 set(body "")
 set(table "")
