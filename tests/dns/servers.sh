@@ -114,6 +114,9 @@ start() {
     echo "  verbosity: 1"
     echo "  hide-version: yes"
     echo "  refuse-any: yes"
+    # Debian's NSD limits responses per source (RRL): everything here comes from 127.0.0.1.
+    echo "  rrl-ratelimit: 0"
+    echo "  rrl-whitelist-ratelimit: 0"
     echo "remote-control:"
     echo "  control-enable: no"
     for name in "${zones[@]}"; do
