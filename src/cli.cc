@@ -64,8 +64,11 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
 
   LookupOptions lookup;
   CLI::App* lookup_cmd = app.add_subcommand(
-      "lookup", "evidence for IP addresses: every geodb source's answer, feed match, AS, jurisdictions");
-  lookup_cmd->add_option("TARGET", lookup.targets, "IP addresses")->required();
+      "lookup", "evidence for IP addresses and host names: DNS chain, every geodb source's answer, feed match, AS, jurisdictions");
+  lookup_cmd->add_option("TARGET", lookup.targets, "IP addresses or host names")->required();
+  lookup_cmd->add_option("--dns", lookup.dns,
+                         "HOST:PORT[,HOST:PORT...]: DNS servers to ask for host names "
+                         "(IPv6 as [ADDRESS]:PORT; default: the system's resolv.conf)");
   AddFormat(lookup_cmd, &lookup.format, {"text", "json"});
   AddGeodb(lookup_cmd, &lookup.geodb_dir);
 

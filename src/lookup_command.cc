@@ -1,5 +1,9 @@
-// `residency lookup TARGET...`: evidence for IP addresses (lookup_report.h). Host names
-// are refused for now: they need the DNS resolver, which is not there yet.
+// `residency lookup TARGET...`: evidence for IP addresses and host names
+// (lookup_report.h). Names are resolved (resolve.h) through --dns or the system's
+// resolv.conf, A and AAAA with the whole CNAME chain; each address gets the same evidence
+// as an IP target. Exit code 3 when a name did not resolve to addresses (any status but
+// ok: it could not be verified), 2 for a bad target or --dns, else 0.
+#include <algorithm>
 #include <cctype>
 #include <memory>
 
@@ -8,25 +12,20 @@
 #include "ip.h"
 #include "jurisdiction.h"
 #include "lookup_report.h"
+#include "manifest.h"
 #include "paths.h"
+#include "resolve.h"
 
 namespace residency {
 namespace {
 
-// Letters, digits, '-', '_' and dots, with at least one letter: what a host name looks
-// like, as opposed to a mistyped address ("999.1.1.1", "3.120.0", "2a00::zz").
-bool LooksLikeHostName(const std::string& text) {
-  if (text.empty() || text.size() > 253) return false;
-  bool letter = false;
-  for (char c : text) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (std::isalpha(u)) {
-      letter = true;
-    } else if (!std::isdigit(u) && c != '-' && c != '.' && c != '_') {
-      return false;
-    }
-  }
-  return letter;
+// What was meant as an address rather than a name: a colon (IPv6), or digits and dots
+// only ("999.1.1.1", "3.120.0"). Anything else is taken for a host name.
+bool LooksLikeAddress(const std::string& text) {
+  if (text.find(':') != std::string::npos) return true;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) || c == '.';
+  });
 }
 
 }  // namespace
@@ -34,15 +33,27 @@ bool LooksLikeHostName(const std::string& text) {
 int RunLookup(const LookupOptions& options, std::ostream& out, std::ostream& err) {
   // Check every target before any output: a bad one stops the run with nothing printed.
   std::vector<IpAddress> ips;
+  std::vector<std::string> ip_targets, name_targets, names;
   for (const std::string& target : options.targets) {
+    std::string a_label, error;
     if (std::optional<IpAddress> ip = ParseIp(target)) {
       ips.push_back(*ip);
-    } else if (LooksLikeHostName(target)) {
-      err << "residency: lookup " << target
-          << ": host names need DNS resolution (not yet implemented)\n";
-      return kExitError;
-    } else {
+      ip_targets.push_back(target);
+    } else if (LooksLikeAddress(target)) {
       err << "residency: lookup: \"" << target << "\" is not a valid IP address\n";
+      return kExitError;
+    } else if (NormalizeHostName(target, &a_label, &error)) {
+      name_targets.push_back(target);
+      names.push_back(a_label);
+    } else {
+      err << "residency: lookup: \"" << target << "\" is not a valid host name: " << error << "\n";
+      return kExitError;
+    }
+  }
+  ResolverOptions resolver_options;
+  if (!options.dns.empty()) {
+    if (Status s = ParseDnsServers(options.dns, &resolver_options.servers); !s.ok()) {
+      err << "residency: --dns: " << s.message() << "\n";
       return kExitError;
     }
   }
@@ -69,40 +80,76 @@ int RunLookup(const LookupOptions& options, std::ostream& out, std::ostream& err
     }
   }
 
+  auto evidence = [&](const std::string& target, const IpAddress& ip, LookupResult* result) {
+    result->target = target;
+    if (Status s = geo->Lookup(ip, &result->answer); !s.ok()) return s;
+    if (jurisdictions) {
+      result->jurisdictions.emplace();
+      for (const SourceAnswer& a : result->answer.sources) {
+        if (a.country) (*result->jurisdictions)[*a.country] = jurisdictions->GroupsOf(*a.country);
+      }
+      const std::optional<FeedMatch>& feed = result->answer.feed;
+      if (feed && feed->IsLocation()) {
+        if (const Region* region = jurisdictions->FindRegion(feed->provider, feed->region)) {
+          result->feed_country = region->country;
+          result->feed_city = region->city;
+          (*result->jurisdictions)[region->country] = jurisdictions->GroupsOf(region->country);
+        }
+      }
+      for (const auto& entry : *result->jurisdictions) {
+        const AdequacyDecision* d = jurisdictions->Adequacy(entry.first);
+        if (d && !d->scope.empty()) result->adequacy_scope[entry.first] = d->scope;
+      }
+    }
+    return Status::Ok();
+  };
+
   LookupReport report;
   for (size_t i = 0; i < ips.size(); ++i) {
     LookupResult result;
-    result.target = options.targets[i];
-    if (Status s = geo->Lookup(ips[i], &result.answer); !s.ok()) {
+    if (Status s = evidence(ip_targets[i], ips[i], &result); !s.ok()) {
       err << "residency: " << s.message() << "\n";
       return kExitError;
     }
-    if (jurisdictions) {
-      result.jurisdictions.emplace();
-      for (const SourceAnswer& a : result.answer.sources) {
-        if (a.country) (*result.jurisdictions)[*a.country] = jurisdictions->GroupsOf(*a.country);
-      }
-      const std::optional<FeedMatch>& feed = result.answer.feed;
-      if (feed && feed->IsLocation()) {
-        if (const Region* region = jurisdictions->FindRegion(feed->provider, feed->region)) {
-          result.feed_country = region->country;
-          result.feed_city = region->city;
-          (*result.jurisdictions)[region->country] = jurisdictions->GroupsOf(region->country);
-        }
-      }
-      for (const auto& entry : *result.jurisdictions) {
-        const AdequacyDecision* d = jurisdictions->Adequacy(entry.first);
-        if (d && !d->scope.empty()) result.adequacy_scope[entry.first] = d->scope;
-      }
-    }
     report.results.push_back(std::move(result));
+  }
+
+  bool unresolved = false;
+  if (!names.empty()) {
+    Status status;
+    std::unique_ptr<Resolver> resolver = NewAresResolver(resolver_options, &status);
+    if (!resolver) {
+      err << "residency: " << status.message() << "\n";
+      return kExitError;
+    }
+    std::vector<Resolution> resolutions;
+    if (Status s = resolver->ResolveAll(names, &resolutions); !s.ok()) {
+      err << "residency: " << s.message() << "\n";
+      return kExitError;
+    }
+    report.dns_servers = resolver->Servers();
+    for (size_t i = 0; i < names.size(); ++i) {
+      LookupName name;
+      name.target = name_targets[i];
+      name.resolution = std::move(resolutions[i]);
+      if (name.resolution.status != ResolveStatus::kOk) unresolved = true;
+      for (const IpAddress& ip : name.resolution.addresses) {
+        LookupResult result;
+        if (Status s = evidence(ip.ToString(), ip, &result); !s.ok()) {
+          err << "residency: " << s.message() << "\n";
+          return kExitError;
+        }
+        name.addresses.push_back(std::move(result));
+      }
+      report.names.push_back(std::move(name));
+    }
   }
   if (options.format == "json") {
     RenderLookupJson(report, out);
   } else {
     RenderLookupText(report, out);
   }
-  return kExitPass;
+  return unresolved ? kExitUnverified : kExitPass;
 }
 
 }  // namespace residency

@@ -17,6 +17,14 @@
 //               "country": "DE" | null, "city": "Frankfurt" | null} | null,
 //               (country and city: from the region catalog, for a regional match)
 //      "jurisdictions": {"DE": ["EU", "EEA"], "US": []} | null  (null: groups not loaded)
+//   }],
+//   "names": [{                                   (host-name targets, after the IPs)
+//      "target": "bücher.test" (as given), "name": "xn--bcher-kva.test" (asked),
+//      "status": "ok" | "nxdomain" | ... (resolve.h), "detail": "..." | "",
+//      "cnames": ["..."], "dns_servers": ["127.0.0.1:53"],
+//      "evidence": [{"qname", "qtype", "server", "time_unix_ms", "rcode",
+//                    "records": [{"name", "type", "ttl", "data"}]}],
+//      "addresses": [ {an entry of "results", "target" being the address}, ... ]
 //   }]}
 #ifndef RESIDENCY_LOOKUP_REPORT_H_
 #define RESIDENCY_LOOKUP_REPORT_H_
@@ -28,6 +36,7 @@
 #include <vector>
 
 #include "geo.h"
+#include "resolve.h"
 
 namespace residency {
 
@@ -45,8 +54,18 @@ struct LookupResult {
   std::optional<std::string> feed_city;
 };
 
+// A host-name target: its resolution (chain, status, every DNS answer) and the evidence
+// for each address it resolved to.
+struct LookupName {
+  std::string target;  // as the user wrote it (may be Unicode)
+  Resolution resolution;
+  std::vector<LookupResult> addresses;  // one per resolution.addresses, in order
+};
+
 struct LookupReport {
-  std::vector<LookupResult> results;
+  std::vector<LookupResult> results;  // the IP targets, in the order given
+  std::vector<LookupName> names;      // the host-name targets, in the order given
+  std::vector<std::string> dns_servers;  // the servers asked, when there are names
 };
 
 void RenderLookupText(const LookupReport& report, std::ostream& out);

@@ -102,8 +102,9 @@ TEST_CASE("RunLookup: targets, exit codes, messages") {
     std::string err;  // expected start of stderr
   };
   const Case cases[] = {
-      {{"example.com"}, kExitError,
-       "residency: lookup example.com: host names need DNS resolution (not yet implemented)\n"},
+      {{"under_score.example"}, kExitError,
+       "residency: lookup: \"under_score.example\" is not a valid host name: character '_' not "
+       "allowed in a host name (letters, digits, '-')\n"},
       {{"192.0.2.1", "999.1.1.1"}, kExitError,
        "residency: lookup: \"999.1.1.1\" is not a valid IP address\n"},
       {{"2001:db8::zz"}, kExitError, "residency: lookup: \"2001:db8::zz\" is not a valid IP address\n"},

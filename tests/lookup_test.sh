@@ -79,7 +79,7 @@ while IFS='|' read -r target message; do
   check "lookup '$target' stdout" "$out" ""
   check "lookup '$target' stderr" "$(cat /tmp/lookup_test.$$)" "$message"
 done <<'EOF_BAD'
-example.com|residency: lookup example.com: host names need DNS resolution (not yet implemented)
+under_score.example|residency: lookup: "under_score.example" is not a valid host name: character '_' not allowed in a host name (letters, digits, '-')
 300.1.2.3|residency: lookup: "300.1.2.3" is not a valid IP address
 2a00::1::2|residency: lookup: "2a00::1::2" is not a valid IP address
 EOF_BAD
