@@ -72,9 +72,10 @@ class Checker {
 };
 
 void Checker::LocationViolation(const CheckRule& rule) {
+  AllowedCache cache(in_.manifest);
   for (size_t i = 0; i < in_.results.size(); ++i) {
     const EndpointResult& r = in_.results[i];
-    Allowed allowed = AllowedFor(in_.manifest, in_.endpoints[i]->activity, in_.endpoints[i]->data);
+    const Allowed& allowed = cache.For(in_.endpoints[i]->activity, in_.endpoints[i]->data);
     if (!allowed.uncovered.empty()) continue;  // undisclosed-use says it
     std::vector<std::string> outside;
     for (const AddressObservation& o : r.observed) {
@@ -197,11 +198,15 @@ void Checker::AsJurisdiction(const CheckRule& rule) {
     const AsEvidence* as;
     std::vector<std::string> endpoints;
   };
+  // Results come in manifest order, so each node's endpoints are one run of them.
+  size_t begin = 0;
   for (size_t n = 0; n < in_.manifest.nodes.size(); ++n) {
     const Node& node = in_.manifest.nodes[n];
+    size_t end = begin;
+    while (end < in_.results.size() && in_.endpoints[end]->node == n) ++end;
     std::vector<Exposure> exposures;
-    for (const EndpointResult& r : in_.results) {
-      if (r.node != node.id) continue;
+    for (size_t i = begin; i < end; ++i) {
+      const EndpointResult& r = in_.results[i];
       for (const AddressObservation& o : r.observed) {
         if (!o.as || o.as->registered_country.empty() || within->countries.Contains(o.as->registered_country)) continue;
         auto it = std::find_if(exposures.begin(), exposures.end(), [&](const Exposure& x) {
@@ -223,6 +228,7 @@ void Checker::AsJurisdiction(const CheckRule& rule) {
               ": the network's operator answers to that jurisdiction",
           node.ref});
     }
+    begin = end;
   }
 }
 

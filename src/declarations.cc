@@ -67,4 +67,12 @@ Allowed AllowedFor(const Manifest& manifest, Activity activity, const std::vecto
   return out;
 }
 
+const Allowed& AllowedCache::For(Activity activity, const std::vector<std::string>& categories) {
+  std::string key(ActivityName(activity));
+  for (const std::string& c : categories) key += "\n" + c;
+  auto it = cache_.find(key);
+  if (it == cache_.end()) it = cache_.emplace(key, AllowedFor(manifest_, activity, categories)).first;
+  return it->second;
+}
+
 }  // namespace residency

@@ -5,6 +5,7 @@
 #ifndef RESIDENCY_DECLARATIONS_H_
 #define RESIDENCY_DECLARATIONS_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,18 @@ struct Allowed {
 };
 
 Allowed AllowedFor(const Manifest& manifest, Activity activity, const std::vector<std::string>& categories);
+
+// AllowedFor with a memory: endpoints repeat a few (activity, categories) pairs, and a
+// million endpoints should not recompute them. REQUIRES: `manifest` outlives it.
+class AllowedCache {
+ public:
+  explicit AllowedCache(const Manifest& manifest) : manifest_(manifest) {}
+  const Allowed& For(Activity activity, const std::vector<std::string>& categories);
+
+ private:
+  const Manifest& manifest_;
+  std::map<std::string, Allowed> cache_;
+};
 
 // True when some declaration covers (activity, category).
 bool IsDeclared(const Manifest& manifest, Activity activity, const std::string& category);

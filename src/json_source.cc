@@ -120,9 +120,12 @@ class RecordingHandler {
   size_t too_deep_offset_ = 0;
 };
 
+// Not kParseFullPrecisionFlag: RapidJSON 1.1's full-precision path calls
+// __builtin_clzll(0) (undefined behaviour) on a number whose digits are all zeros with a
+// large exponent, such as 0e93 (found by fuzz/manifest_fuzz; regression 001). No value
+// residency reads needs the last bit of a double.
 constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |
-                                 rapidjson::kParseValidateEncodingFlag |
-                                 rapidjson::kParseFullPrecisionFlag;
+                                 rapidjson::kParseValidateEncodingFlag;
 
 // Replaces what a terminal should not be sent raw (control bytes, invalid UTF-8) by '?'.
 std::string Printable(std::string_view s) {
@@ -191,10 +194,18 @@ bool JsonSource::Parse(std::string path, std::string text, Diagnostic* error) {
   path_ = std::move(path);
   text_ = std::move(text);
   doc_ = std::make_unique<rapidjson::Document>();
-  positions_.clear();
+  object_positions_.clear();
+  all_positions_.clear();
+  offsets_.clear();
   line_starts_.assign(1, 0);
+  code_points_before_.clear();
+  code_points_before_.reserve(text_.size() / kCheckpoint + 1);
+  uint32_t code_points = 0;
   for (size_t i = 0; i < text_.size(); ++i) {
-    if (text_[i] == '\n') line_starts_.push_back(static_cast<uint32_t>(i + 1));
+    if (i % kCheckpoint == 0) code_points_before_.push_back(code_points);
+    unsigned char c = static_cast<unsigned char>(text_[i]);
+    code_points += (c & 0xc0) != 0x80;
+    if (c == '\n') line_starts_.push_back(static_cast<uint32_t>(i + 1));
   }
   if (text_.size() >= UINT32_MAX) {
     *error = Diagnostic{path_, {}, "", "file too large (4 GiB or more)", ""};
@@ -210,9 +221,8 @@ bool JsonSource::Parse(std::string path, std::string text, Diagnostic* error) {
     return false;
   }
 
-  std::vector<uint32_t> offsets;
   PositionStream stream(text_.data(), text_.size());
-  RecordingHandler handler(doc_.get(), &stream, &offsets);
+  RecordingHandler handler(doc_.get(), &stream, &offsets_);
   rapidjson::Reader reader;
   rapidjson::ParseResult result;
   auto generator = [&](rapidjson::Document& /*doc*/) {
@@ -229,28 +239,26 @@ bool JsonSource::Parse(std::string path, std::string text, Diagnostic* error) {
     *error = AtOffset(result.Offset(), "", "invalid JSON: " + ParseErrorText(text_, result));
     return false;
   }
-  return IndexPositions(offsets, error);
+  return IndexPositions(error);
 }
 
-bool JsonSource::IndexPositions(const std::vector<uint32_t>& offsets, Diagnostic* error) {
-  // Walk the DOM in the order the SAX events came: value, then for an object each key and
-  // its value, for an array each element. Explicit stack: depth is capped, but no
-  // recursion is needed either.
-  positions_.reserve(offsets.size());
+template <typename Visit>
+void JsonSource::Walk(Visit visit) const {
+  // Values in the order the SAX events came: a value, then for an object each key and its
+  // value, for an array each element. Explicit stack: depth is capped, but no recursion is
+  // needed either.
   size_t next = 0;
   std::vector<const Value*> stack{doc_.get()};
   while (!stack.empty()) {
     const Value* v = stack.back();
     stack.pop_back();
-    if (next < offsets.size()) positions_.emplace_back(v, offsets[next]);
+    visit(v, next < offsets_.size() ? offsets_[next] : 0u);
     ++next;
     if (v->IsObject()) {
-      // Push members in reverse so that they pop in document order; the key is recorded
-      // as its own event, so it is pushed after (popped before) its value.
       for (auto m = v->MemberEnd(); m != v->MemberBegin();) {
         --m;
         stack.push_back(&m->value);
-        stack.push_back(&m->name);
+        stack.push_back(&m->name);  // the key is its own event, before its value
       }
     } else if (v->IsArray()) {
       for (auto e = v->End(); e != v->Begin();) {
@@ -259,62 +267,103 @@ bool JsonSource::IndexPositions(const std::vector<uint32_t>& offsets, Diagnostic
       }
     }
   }
-  std::sort(positions_.begin(), positions_.end());
+}
 
-  // Duplicate keys: RapidJSON keeps both members; a manifest must not.
-  std::vector<std::pair<const Value*, std::string>> objects{{doc_.get(), ""}};
-  while (!objects.empty()) {
-    auto [v, pointer] = objects.back();
-    objects.pop_back();
+std::string JsonSource::PointerOf(const Value* target) const {
+  // Depth-first search with the path; only used to word an error.
+  std::vector<std::pair<const Value*, std::string>> stack{{doc_.get(), ""}};
+  while (!stack.empty()) {
+    auto [v, pointer] = stack.back();
+    stack.pop_back();
+    if (v == target) return pointer;
     if (v->IsObject()) {
-      std::vector<const Value*> names;
-      for (auto m = v->MemberBegin(); m != v->MemberEnd(); ++m) names.push_back(&m->name);
-      std::vector<const Value*> sorted = names;
-      std::stable_sort(sorted.begin(), sorted.end(), [](const Value* a, const Value* b) {
-        return std::string_view(a->GetString(), a->GetStringLength()) <
-               std::string_view(b->GetString(), b->GetStringLength());
-      });
-      for (size_t i = 1; i < sorted.size(); ++i) {
-        if (*sorted[i] == *sorted[i - 1]) {
-          const Value* first = sorted[i - 1];
-          const Value* second = sorted[i];
-          bool found = false;
-          if (OffsetOf(first, &found) > OffsetOf(second, &found)) std::swap(first, second);
-          std::string key(second->GetString(), second->GetStringLength());
-          SourcePos p = PosOf(first);
-          *error = At(second, pointer, "duplicate key \"" + key + "\" (first at line " +
-                                           std::to_string(p.line) + ")");
-          return false;
-        }
-      }
       for (auto m = v->MemberBegin(); m != v->MemberEnd(); ++m) {
-        if (m->value.IsObject() || m->value.IsArray()) {
-          objects.emplace_back(&m->value, PointerAppend(pointer, std::string_view(m->name.GetString(), m->name.GetStringLength())));
-        }
+        stack.emplace_back(&m->value, PointerAppend(pointer, std::string_view(m->name.GetString(), m->name.GetStringLength())));
       }
     } else if (v->IsArray()) {
-      for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
-        const Value& e = (*v)[i];
-        if (e.IsObject() || e.IsArray()) objects.emplace_back(&e, PointerAppend(pointer, i));
+      for (rapidjson::SizeType i = 0; i < v->Size(); ++i) stack.emplace_back(&(*v)[i], PointerAppend(pointer, i));
+    }
+  }
+  return "";
+}
+
+bool JsonSource::IndexPositions(Diagnostic* error) {
+  const Value* dup_object = nullptr;
+  const Value* dup_first = nullptr;
+  const Value* dup_second = nullptr;
+  std::vector<const Value*> names;
+  auto same = [](const Value* a, const Value* b) { return *a == *b; };
+  Walk([&](const Value* v, uint32_t offset) {
+    if (v->IsArray()) object_positions_.emplace_back(v, offset);
+    if (!v->IsObject()) return;
+    object_positions_.emplace_back(v, offset);
+    if (dup_object) return;
+    // Duplicate keys: RapidJSON keeps both members; a manifest must not.
+    names.clear();
+    for (auto m = v->MemberBegin(); m != v->MemberEnd(); ++m) names.push_back(&m->name);
+    if (names.size() <= 16) {
+      for (size_t i = 1; i < names.size() && !dup_object; ++i) {
+        for (size_t k = 0; k < i; ++k) {
+          if (same(names[k], names[i])) {
+            dup_object = v, dup_first = names[k], dup_second = names[i];
+            break;
+          }
+        }
+      }
+      return;
+    }
+    std::vector<const Value*> sorted = names;  // member order: the first of equals stays first
+    std::stable_sort(sorted.begin(), sorted.end(), [](const Value* a, const Value* b) {
+      return std::string_view(a->GetString(), a->GetStringLength()) <
+             std::string_view(b->GetString(), b->GetStringLength());
+    });
+    for (size_t i = 1; i < sorted.size(); ++i) {
+      if (same(sorted[i - 1], sorted[i])) {
+        dup_object = v, dup_first = sorted[i - 1], dup_second = sorted[i];
+        break;
       }
     }
+  });
+  std::sort(object_positions_.begin(), object_positions_.end());
+  if (dup_object) {
+    std::string key(dup_second->GetString(), dup_second->GetStringLength());
+    *error = At(dup_second, PointerOf(dup_object),
+                "duplicate key \"" + key + "\" (first at line " + std::to_string(PosOf(dup_first).line) + ")");
+    return false;
   }
   return true;
 }
 
 size_t JsonSource::OffsetOf(const Value* value, bool* found) const {
-  auto it = std::lower_bound(positions_.begin(), positions_.end(),
-                             std::pair<const void*, uint32_t>(value, 0));
-  *found = it != positions_.end() && it->first == value;
-  return *found ? it->second : 0;
+  auto find = [&](const std::vector<std::pair<const void*, uint32_t>>& index) {
+    auto it = std::lower_bound(index.begin(), index.end(), std::pair<const void*, uint32_t>(value, 0));
+    *found = it != index.end() && it->first == value;
+    return *found ? it->second : 0u;
+  };
+  if (value->IsObject() || value->IsArray()) return find(object_positions_);
+  if (all_positions_.empty() && !offsets_.empty()) {
+    all_positions_.reserve(offsets_.size());
+    Walk([&](const Value* v, uint32_t offset) { all_positions_.emplace_back(v, offset); });
+    std::sort(all_positions_.begin(), all_positions_.end());
+  }
+  return find(all_positions_);
+}
+
+uint32_t JsonSource::CodePointsBefore(size_t offset) const {
+  offset = std::min(offset, text_.size());
+  size_t block = offset / kCheckpoint;
+  if (block >= code_points_before_.size()) return static_cast<uint32_t>(CodePoints(text_));
+  size_t from = block * kCheckpoint;
+  return code_points_before_[block] +
+         static_cast<uint32_t>(CodePoints(std::string_view(text_).substr(from, offset - from)));
 }
 
 SourcePos JsonSource::PosAt(size_t offset) const {
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   size_t line = static_cast<size_t>(it - line_starts_.begin());  // 1-based
   size_t start = line_starts_[line - 1];
-  size_t column = CodePoints(std::string_view(text_).substr(start, offset - start)) + 1;
-  return SourcePos{static_cast<uint32_t>(line), static_cast<uint32_t>(column)};
+  uint32_t column = CodePointsBefore(offset) - CodePointsBefore(start) + 1;
+  return SourcePos{static_cast<uint32_t>(line), column};
 }
 
 SourcePos JsonSource::PosOf(const Value* value) const {

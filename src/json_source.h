@@ -56,13 +56,28 @@ class JsonSource {
  private:
   size_t OffsetOf(const rapidjson::Value* value, bool* found) const;
   Diagnostic AtOffset(size_t offset, std::string pointer, std::string message) const;
-  bool IndexPositions(const std::vector<uint32_t>& offsets, Diagnostic* error);
+  bool IndexPositions(Diagnostic* error);
+  // Calls visit(value, offset) for every value and key in DOM pre-order.
+  template <typename Visit>
+  void Walk(Visit visit) const;
+  std::string PointerOf(const rapidjson::Value* target) const;
 
   std::string path_;
   std::string text_;
   std::unique_ptr<rapidjson::Document> doc_ = std::make_unique<rapidjson::Document>();
-  std::vector<std::pair<const void*, uint32_t>> positions_;  // sorted by address
+  // Start offset of every value and key, in DOM pre-order (as the SAX events came).
+  std::vector<uint32_t> offsets_;
+  // Objects and arrays by address, sorted: what the model asks for on the success path. Every other
+  // value is looked up in all_positions_, built on first need (an error path); a
+  // JsonSource is therefore not to be shared between threads.
+  std::vector<std::pair<const void*, uint32_t>> object_positions_;
+  mutable std::vector<std::pair<const void*, uint32_t>> all_positions_;
   std::vector<uint32_t> line_starts_;                        // offset of each line's start
+  // Code points before each kCheckpoint-byte block of the text, so that a column costs at
+  // most one block's scan even on a one-line file of many megabytes.
+  static constexpr size_t kCheckpoint = 256;
+  std::vector<uint32_t> code_points_before_;
+  uint32_t CodePointsBefore(size_t offset) const;
 };
 
 // JSON pointer text for a path of keys and indices, escaped per RFC 6901.

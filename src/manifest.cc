@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <unordered_map>
 
 #include "embedded.h"
 #include "hash.h"
@@ -157,7 +158,8 @@ class ManifestReader {
                             std::string_view keyword, const Value** at);
   Entity ReadEntity(const Value& v, const std::string& pointer);
   void ReadNode(const Value& v, const std::string& pointer, Node::Role role);
-  void ReadEndpoint(const Value& v, const std::string& pointer, Node* node, size_t node_index);
+  void ReadEndpoint(const Value& v, const std::string& pointer, Node* node, size_t node_index,
+                    std::unordered_map<std::string, size_t>* endpoint_ids);
   std::vector<std::string> ReadCategories(const Value& v);
   std::optional<Location> ReadLocation(const Value& v, const std::string& pointer);
   void CheckCountry(const Value& v, const std::string& pointer);
@@ -382,7 +384,8 @@ void ManifestReader::ReadTarget(const Value& v, const std::string& pointer, Endp
   }
 }
 
-void ManifestReader::ReadEndpoint(const Value& v, const std::string& pointer, Node* node, size_t node_index) {
+void ManifestReader::ReadEndpoint(const Value& v, const std::string& pointer, Node* node, size_t node_index,
+                                  std::unordered_map<std::string, size_t>* endpoint_ids) {
   Endpoint e;
   e.ref = Ref(v, pointer);
   e.id = Str(v["id"]);
@@ -392,12 +395,11 @@ void ManifestReader::ReadEndpoint(const Value& v, const std::string& pointer, No
   e.data = ReadCategories(v["data"]);
   ReadTarget(v, pointer, &e);
   if (v.HasMember("declared_region")) e.declared_region = ReadLocation(v["declared_region"], pointer + "/declared_region");
-  for (const Endpoint& other : node->endpoints) {
-    if (other.id == e.id) {
-      Error(&v["id"], pointer + "/id",
-            "duplicate endpoint id " + Quote(e.id) + " in node " + Quote(node->id) + " (first at line " +
-                std::to_string(other.ref.pos.line) + ")");
-    }
+  auto [first, inserted] = endpoint_ids->emplace(e.id, node->endpoints.size());
+  if (!inserted) {
+    Error(&v["id"], pointer + "/id",
+          "duplicate endpoint id " + Quote(e.id) + " in node " + Quote(node->id) + " (first at line " +
+              std::to_string(node->endpoints[first->second].ref.pos.line) + ")");
   }
   node->endpoints.push_back(std::move(e));
 }
@@ -432,10 +434,13 @@ void ManifestReader::ReadNode(const Value& v, const std::string& pointer, Node::
   size_t index = m_->nodes.size();
   if (v.HasMember("endpoints")) {
     const Value& eps = v["endpoints"];
+    n.endpoints.reserve(eps.Size());
+    std::unordered_map<std::string, size_t> endpoint_ids;
     for (rapidjson::SizeType i = 0; i < eps.Size(); ++i) {
-      ReadEndpoint(eps[i], PointerAppend(pointer + "/endpoints", i), &n, index);
+      ReadEndpoint(eps[i], PointerAppend(pointer + "/endpoints", i), &n, index, &endpoint_ids);
     }
   }
+  m_->node_index.emplace(n.id, index);
   m_->nodes.push_back(std::move(n));
 }
 
@@ -523,10 +528,8 @@ std::optional<Activity> ParseActivity(std::string_view name) {
 }
 
 long Manifest::FindNode(std::string_view id) const {
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    if (nodes[i].id == id) return static_cast<long>(i);
-  }
-  return -1;
+  auto it = node_index.find(std::string(id));
+  return it == node_index.end() ? -1 : static_cast<long>(it->second);
 }
 
 bool NormalizeHostName(std::string_view host, std::string* a_label, std::string* error) {

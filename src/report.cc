@@ -1,5 +1,7 @@
 #include "report.h"
 
+#include "output.h"
+
 #include <rapidjson/ostreamwrapper.h>
 #include <rapidjson/prettywriter.h>
 
@@ -9,7 +11,7 @@
 namespace residency {
 namespace {
 
-using Writer = rapidjson::PrettyWriter<rapidjson::OStreamWrapper>;
+using Writer = rapidjson::PrettyWriter<JsonOut>;
 
 void Key(Writer& w, const char* k) { w.Key(k); }
 void Str(Writer& w, const std::string& s) { w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size())); }
@@ -69,7 +71,7 @@ void RenderLintText(const LintReport& r, std::ostream& out) {
 }
 
 void RenderLintJson(const LintReport& r, std::ostream& out) {
-  rapidjson::OStreamWrapper os(out);
+  JsonOut os(out);
   Writer w(os);
   w.SetIndent(' ', 2);
   w.StartObject();
@@ -133,6 +135,7 @@ void RenderLintJson(const LintReport& r, std::ostream& out) {
   }
   w.EndArray();
   w.EndObject();
+  os.Flush();
   out << "\n";
 }
 
@@ -141,7 +144,7 @@ void RenderLintJson(const LintReport& r, std::ostream& out) {
 namespace residency {
 namespace {
 
-using JsonWriter = rapidjson::PrettyWriter<rapidjson::OStreamWrapper>;
+using JsonWriter = rapidjson::PrettyWriter<JsonOut>;
 
 void JStr(JsonWriter& w, const std::string& s) { w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size())); }
 void JOpt(JsonWriter& w, const std::optional<std::string>& s) {
@@ -314,7 +317,7 @@ int VerifyReport::ExitCode() const {
 }
 
 void RenderVerifyJson(const VerifyReport& r, std::ostream& out) {
-  rapidjson::OStreamWrapper os(out);
+  JsonOut os(out);
   JsonWriter w(os);
   w.SetIndent(' ', 2);
   w.StartObject();
@@ -422,6 +425,7 @@ void RenderVerifyJson(const VerifyReport& r, std::ostream& out) {
   for (const Finding& f : r.findings) WriteFinding(w, r.manifest_path, f);
   w.EndArray();
   w.EndObject();
+  os.Flush();
   out << "\n";
 }
 

@@ -92,6 +92,7 @@ Status Verify(const VerifyInputs& in, VerifyReport* report) {
   if (Status s = in.resolver.ResolveAll(names, &resolved); !s.ok()) return s;
 
   std::map<IpAddress, AddressObservation> geo_cache;  // an address is looked up once
+  AllowedCache allowed_cache(m);
   for (const Endpoint* e : endpoints) {
     EndpointResult r;
     r.id = e->qualified_id;
@@ -114,7 +115,7 @@ Status Verify(const VerifyInputs& in, VerifyReport* report) {
       r.resolution.status = ResolveStatus::kOk;  // a literal: nothing to resolve
       if (e->ip) r.resolution.addresses.push_back(*e->ip);
     }
-    Allowed allowed = AllowedFor(m, e->activity, e->data);
+    const Allowed& allowed = allowed_cache.For(e->activity, e->data);
     r.allowed = allowed.locations;
     for (const IpAddress& ip : r.resolution.addresses) {
       auto cached = geo_cache.find(ip);

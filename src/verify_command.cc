@@ -2,13 +2,13 @@
 // resolves (or replays) every endpoint name, geolocates every address, checks, reports.
 #include <chrono>
 #include <ctime>
-#include <sstream>
 
 #include "commands.h"
 #include "geo.h"
 #include "graph.h"
 #include "host_patterns.h"
 #include "manifest.h"
+#include "output.h"
 #include "operators.h"
 #include "paths.h"
 #include "profile.h"
@@ -87,16 +87,18 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
   VerifyInputs in{manifest, graph, jurisdictions, profile, *geo, operators, &patterns, *resolver, NowIso};
   if (Status s = Verify(in, &report); !s.ok()) return Fail(err, s);
 
-  std::ostringstream rendered;
-  if (options.format == "json") {
-    RenderVerifyJson(report, rendered);
-  } else {
-    RenderVerifyText(report, rendered);
+  std::unique_ptr<ReportFile> file;
+  if (!options.output.empty()) {
+    if (Status s = ReportFile::Open(options.output, &file); !s.ok()) return Fail(err, s.WithContext("--output"));
   }
-  if (options.output.empty()) {
-    out << rendered.str();
-  } else if (Status s = WriteFileAtomic(options.output, rendered.str()); !s.ok()) {
-    return Fail(err, s.WithContext("--output"));
+  std::ostream& sink = file ? file->stream() : out;
+  if (options.format == "json") {
+    RenderVerifyJson(report, sink);
+  } else {
+    RenderVerifyText(report, sink);
+  }
+  if (file) {
+    if (Status s = file->Commit(); !s.ok()) return Fail(err, s.WithContext("--output"));
   }
   return report.ExitCode();
 }

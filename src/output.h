@@ -1,0 +1,66 @@
+// Output: where reports go, without holding a big report twice in memory.
+//
+// JsonOut is a RapidJSON output stream over a std::ostream with its own buffer (RapidJSON's
+// OStreamWrapper makes one ostream call per character). ReportFile is an --output file
+// written atomically: the report streams into a temporary file beside it, which replaces
+// the target only on Commit; a failed or abandoned write leaves the old file untouched.
+#ifndef RESIDENCY_OUTPUT_H_
+#define RESIDENCY_OUTPUT_H_
+
+#include <fstream>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "status.h"
+
+namespace residency {
+
+class JsonOut {
+ public:
+  using Ch = char;
+  explicit JsonOut(std::ostream& out) : out_(out) {}
+  ~JsonOut() { Flush(); }
+  JsonOut(const JsonOut&) = delete;
+  JsonOut& operator=(const JsonOut&) = delete;
+
+  void Put(char c) {
+    buf_[used_++] = c;
+    if (used_ == sizeof buf_) Flush();
+  }
+  void Flush() {
+    out_.write(buf_, static_cast<std::streamsize>(used_));
+    used_ = 0;
+  }
+  // Input-stream members RapidJSON's Writer never calls on an output stream.
+  char Peek() const { return '\0'; }
+  char Take() { return '\0'; }
+  size_t Tell() const { return 0; }
+  char* PutBegin() { return nullptr; }
+  size_t PutEnd(char*) { return 0; }
+
+ private:
+  std::ostream& out_;
+  char buf_[1 << 16];
+  size_t used_ = 0;
+};
+
+class ReportFile {
+ public:
+  // Opens PATH.tmp.PID for writing. Errors name the path.
+  static Status Open(const std::string& path, std::unique_ptr<ReportFile>* out);
+  ~ReportFile();  // without Commit: removes the temporary file
+  std::ostream& stream() { return file_; }
+  // Flushes, fsyncs and renames over the target.
+  Status Commit();
+
+ private:
+  ReportFile() = default;
+  std::string path_, tmp_;
+  std::ofstream file_;
+  bool committed_ = false;
+};
+
+}  // namespace residency
+
+#endif  // RESIDENCY_OUTPUT_H_
