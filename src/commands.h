@@ -31,7 +31,7 @@ int RunLint(const LintOptions& options, std::ostream& out, std::ostream& err);
 struct VerifyOptions {
   std::string manifest;
   std::string profile;          // built-in name or file; empty: from assurance_level
-  std::string format = "text";  // text | json
+  std::string format = "text";  // text | json | sarif | junit | markdown | dot | svg | oscal
   std::string output;           // file; empty: `out`
   std::string geodb_dir;
   std::string dns;              // HOST:PORT[,HOST:PORT...]; empty: resolv.conf
@@ -63,6 +63,16 @@ struct GeodbUpdateOptions {
   bool offline = false;            // no network: recompile the index from geodb/feeds/
 };
 int RunGeodbUpdate(const GeodbUpdateOptions& options, std::ostream& out, std::ostream& err);
+
+// `residency diff OLD.json NEW.json` (diff.h): exit 1 when something moved outside the
+// allowed locations, 0 otherwise, 2 when a report cannot be read.
+struct DiffOptions {
+  std::string old_report;       // path of the earlier verify report (JSON)
+  std::string new_report;       // path of the later one
+  std::string format = "text";  // text | json
+  std::string output;           // file; empty: `out`
+};
+int RunDiff(const DiffOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace residency
 
