@@ -38,7 +38,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   verify_cmd->add_option("--profile", verify.profile,
                          "requirement profile: a built-in name (see docs/profiles.md) or a file; "
                          "default from service.assurance_level");
-  AddFormat(verify_cmd, &verify.format, {"text", "json"});
+  AddFormat(verify_cmd, &verify.format, {"text", "json", "sarif", "junit", "markdown", "dot", "svg", "oscal"});
   verify_cmd->add_option("--output", verify.output, "write the report to FILE instead of stdout");
   AddGeodb(verify_cmd, &verify.geodb_dir);
   verify_cmd->add_option("--dns", verify.dns, "DNS servers HOST:PORT[,HOST:PORT...] (default: /etc/resolv.conf)");

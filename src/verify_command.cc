@@ -1,6 +1,12 @@
 // `residency verify MANIFEST`: the main job (cli.md). Reads the manifest and the geodb,
 // resolves (or replays) every endpoint name, geolocates every address, checks, reports.
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <ctime>
 
 #include "commands.h"
@@ -9,6 +15,7 @@
 #include "host_patterns.h"
 #include "manifest.h"
 #include "output.h"
+#include "render.h"
 #include "operators.h"
 #include "paths.h"
 #include "profile.h"
@@ -30,6 +37,49 @@ std::string NowIso() {
   char out[48];
   std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
   return out;
+}
+
+// SVG through Graphviz's `dot`, when it is installed: the dot text goes to its stdin
+// through a temporary file, its output to `out`.
+Status RenderSvg(const VerifyReport& report, std::ostream& out) {
+  char dot_path[] = "/tmp/residency-dot-XXXXXX";
+  int fd = ::mkstemp(dot_path);
+  if (fd < 0) return Status::IoError("temporary file for dot: " + std::string(std::strerror(errno)));
+  ::close(fd);
+  {
+    std::ofstream dot(dot_path);
+    RenderVerifyDot(report, dot);
+  }
+  std::string command = "dot -Tsvg '" + std::string(dot_path) + "' 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) {
+    std::remove(dot_path);
+    return Status::IoError("cannot run Graphviz dot");
+  }
+  std::string svg;
+  char buf[1 << 14];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) svg.append(buf, n);
+  int rc = ::pclose(pipe);
+  std::remove(dot_path);
+  if (rc != 0) {
+    return Status::NotFound("--format svg needs Graphviz (apt-get install graphviz): " +
+                            svg.substr(0, svg.find('\n')));
+  }
+  out << svg;
+  return Status::Ok();
+}
+
+Status Render(const VerifyReport& report, const std::string& format, std::ostream& out) {
+  if (format == "json") RenderVerifyJson(report, out);
+  else if (format == "sarif") RenderVerifySarif(report, out);
+  else if (format == "junit") RenderVerifyJunit(report, out);
+  else if (format == "markdown") RenderVerifyMarkdown(report, out);
+  else if (format == "dot") RenderVerifyDot(report, out);
+  else if (format == "oscal") RenderVerifyOscal(report, out);
+  else if (format == "svg") return RenderSvg(report, out);
+  else RenderVerifyText(report, out);
+  return Status::Ok();
 }
 
 int Fail(std::ostream& err, const Status& s) {
@@ -92,11 +142,7 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
     if (Status s = ReportFile::Open(options.output, &file); !s.ok()) return Fail(err, s.WithContext("--output"));
   }
   std::ostream& sink = file ? file->stream() : out;
-  if (options.format == "json") {
-    RenderVerifyJson(report, sink);
-  } else {
-    RenderVerifyText(report, sink);
-  }
+  if (Status s = Render(report, options.format, sink); !s.ok()) return Fail(err, s);
   if (file) {
     if (Status s = file->Commit(); !s.ok()) return Fail(err, s.WithContext("--output"));
   }
