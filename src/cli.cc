@@ -47,6 +47,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   verify_cmd->add_option("--concurrency", verify.concurrency, "names resolved at once")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
+  verify_cmd->add_flag("--timings", verify.timings,
+                       "print each stage's time, endpoints/s and peak memory on stderr");
   verify_cmd->add_option("--timeout-ms", verify.timeout_ms, "milliseconds per DNS try")
       ->check(CLI::Range(10, 60000))
       ->capture_default_str();

@@ -38,6 +38,7 @@ struct VerifyOptions {
   std::string replay;           // an earlier JSON report whose DNS answers are used
   int concurrency = 2000;       // names resolved at once
   int timeout_ms = 2000;        // per DNS try
+  bool timings = false;         // per-stage time, rate and peak RSS on stderr
 };
 int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err);
 

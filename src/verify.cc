@@ -88,8 +88,12 @@ Status Verify(const VerifyInputs& in, VerifyReport* report) {
       if (!e.host.empty() && name_index.emplace(e.host, names.size()).second) names.push_back(e.host);
     }
   }
+  auto done = [&](const char* stage) {
+    if (in.stage_done) in.stage_done(stage);
+  };
   std::vector<Resolution> resolved;
   if (Status s = in.resolver.ResolveAll(names, &resolved); !s.ok()) return s;
+  done("resolve");
 
   std::map<IpAddress, AddressObservation> geo_cache;  // an address is looked up once
   AllowedCache allowed_cache(m);
@@ -132,11 +136,13 @@ Status Verify(const VerifyInputs& in, VerifyReport* report) {
     report->endpoints.push_back(std::move(r));
   }
 
+  done("geolocate");
   report->findings = Lint(m, in.graph, in.jurisdictions, in.profile);
   std::vector<Finding> measured = CheckObservations(
       CheckInputs{m, in.graph, in.jurisdictions, in.operators, endpoints, report->endpoints}, in.profile);
   report->findings.insert(report->findings.end(), measured.begin(), measured.end());
   report->finished_at = in.now();
+  done("check");
   return Status::Ok();
 }
 

@@ -35,6 +35,8 @@ struct VerifyInputs {
   const HostPatterns* host_patterns;   // may be null
   Resolver& resolver;
   std::function<std::string()> now;    // ISO 8601 UTC
+  // Called as each stage ends ("resolve", "geolocate", "check"), for --timings; may be empty.
+  std::function<void(const char* stage)> stage_done;
 };
 
 // Fills *report. Fails only when a tool fails (the resolver cannot start, a database is

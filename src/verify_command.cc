@@ -1,5 +1,6 @@
 // `residency verify MANIFEST`: the main job (cli.md). Reads the manifest and the geodb,
 // resolves (or replays) every endpoint name, geolocates every address, checks, reports.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -82,6 +83,31 @@ Status Render(const VerifyReport& report, const std::string& format, std::ostrea
   return Status::Ok();
 }
 
+// Per-stage figures for --timings and the scale benchmark (scripts/bench-scale).
+class StageClock {
+ public:
+  StageClock(bool on, std::ostream& err) : on_(on), err_(err), last_(std::chrono::steady_clock::now()) {}
+  void set_items(size_t n) { items_ = n; }
+  void Done(const char* stage) {
+    auto now = std::chrono::steady_clock::now();
+    double s = std::chrono::duration<double>(now - last_).count();
+    last_ = now;
+    if (!on_) return;
+    struct rusage ru {};
+    ::getrusage(RUSAGE_SELF, &ru);
+    char line[200];
+    std::snprintf(line, sizeof line, "stage %-10s %8.3f s %12.0f endpoints/s  peak RSS %6ld MiB\n", stage, s,
+                  s > 0 ? static_cast<double>(items_) / s : 0.0, ru.ru_maxrss / 1024);
+    err_ << line;
+  }
+
+ private:
+  bool on_;
+  std::ostream& err_;
+  std::chrono::steady_clock::time_point last_;
+  size_t items_ = 0;
+};
+
 int Fail(std::ostream& err, const Status& s) {
   err << "residency: " << s.message() << "\n";
   return kExitError;
@@ -90,6 +116,7 @@ int Fail(std::ostream& err, const Status& s) {
 }  // namespace
 
 int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err) {
+  StageClock clock(options.timings, err);
   std::string geodb;
   if (Status s = ResolveGeodbDir(options.geodb_dir, &geodb); !s.ok()) return Fail(err, s);
   Jurisdictions jurisdictions;
@@ -100,6 +127,10 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
     for (const Diagnostic& d : errors) err << d.ToString() << "\n";
     return kExitError;
   }
+  size_t endpoint_count = 0;
+  for (const Node& n : manifest.nodes) endpoint_count += n.endpoints.size();
+  clock.set_items(endpoint_count);
+  clock.Done("parse");
   Profile profile;
   Diagnostic profile_error;
   std::string profile_name = options.profile.empty() ? DefaultProfileName(manifest.assurance_level) : options.profile;
@@ -131,10 +162,13 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
     if (!resolver || !s.ok()) return Fail(err, s.ok() ? Status::Network("the resolver did not start") : s);
   }
 
+  clock.Done("open");
   ServiceGraph graph(manifest);
+  clock.Done("graph");
   VerifyReport report;
   report.tool_version = RESIDENCY_VERSION;
-  VerifyInputs in{manifest, graph, jurisdictions, profile, *geo, operators, &patterns, *resolver, NowIso};
+  VerifyInputs in{manifest, graph, jurisdictions, profile, *geo, operators, &patterns, *resolver, NowIso,
+                  [&](const char* stage) { clock.Done(stage); }};
   if (Status s = Verify(in, &report); !s.ok()) return Fail(err, s);
 
   std::unique_ptr<ReportFile> file;
@@ -146,6 +180,7 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
   if (file) {
     if (Status s = file->Commit(); !s.ok()) return Fail(err, s.WithContext("--output"));
   }
+  clock.Done("report");
   return report.ExitCode();
 }
 

@@ -1,0 +1,83 @@
+// residency_bench_parse: the cost of reading a manifest against the physical reference, a
+// plain RapidJSON DOM parse of the same bytes, in the same run. Prints seconds and MB/s for
+// (1) rapidjson::Document::Parse, (2) JsonSource::Parse (positions, depth cap, duplicate
+// keys), (3) ParseManifest (JsonSource + schema validation + the model), and the ratios.
+//
+// Usage: residency_bench_parse MANIFEST [--geodb DIR] [--rounds R]
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "json_source.h"
+#include "manifest.h"
+#include "paths.h"
+
+namespace residency {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+template <typename F>
+double Best(int rounds, F f) {
+  double best = 1e99;
+  for (int i = 0; i < rounds; ++i) {
+    auto a = Clock::now();
+    f();
+    best = std::min(best, std::chrono::duration<double>(Clock::now() - a).count());
+  }
+  return best;
+}
+
+int Main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: residency_bench_parse MANIFEST [--geodb DIR] [--rounds R]\n");
+    return 2;
+  }
+  std::string path = argv[1], geodb_flag;
+  int rounds = 3;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--geodb") == 0) geodb_flag = argv[i + 1];
+    if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::atoi(argv[i + 1]);
+  }
+  std::string text, geodb;
+  if (Status s = ReadFile(path, &text); !s.ok()) return std::fprintf(stderr, "%s\n", s.message().c_str()), 2;
+  if (Status s = ResolveGeodbDir(geodb_flag, &geodb); !s.ok()) return std::fprintf(stderr, "%s\n", s.message().c_str()), 2;
+  Jurisdictions j;
+  if (Status s = Jurisdictions::Load(geodb, &j); !s.ok()) return std::fprintf(stderr, "%s\n", s.message().c_str()), 2;
+
+  double mb = static_cast<double>(text.size()) / 1e6;
+  double plain = Best(rounds, [&] {
+    rapidjson::Document d;
+    d.Parse(text.c_str(), text.size());
+    if (d.HasParseError()) std::abort();
+  });
+  double source = Best(rounds, [&] {
+    JsonSource src;
+    Diagnostic d;
+    if (!src.Parse(path, text, &d)) std::abort();
+  });
+  size_t endpoints = 0;
+  double manifest = Best(rounds, [&] {
+    Manifest m;
+    std::vector<Diagnostic> errors;
+    if (!ParseManifest(path, text, j, &m, &errors)) {
+      std::fprintf(stderr, "%s\n", errors.empty() ? "?" : errors[0].ToString().c_str());
+      std::abort();
+    }
+    endpoints = 0;
+    for (const Node& n : m.nodes) endpoints += n.endpoints.size();
+  });
+  std::printf("manifest %s: %.1f MB, %zu endpoints, best of %d\n", path.c_str(), mb, endpoints, rounds);
+  std::printf("  rapidjson Document::Parse  %8.3f s  %7.1f MB/s   (reference)\n", plain, mb / plain);
+  std::printf("  JsonSource::Parse          %8.3f s  %7.1f MB/s   %.2fx the reference\n", source, mb / source, source / plain);
+  std::printf("  ParseManifest (all checks) %8.3f s  %7.1f MB/s   %.2fx the reference\n", manifest, mb / manifest, manifest / plain);
+  return 0;
+}
+
+}  // namespace
+}  // namespace residency
+
+int main(int argc, char** argv) { return residency::Main(argc, argv); }
