@@ -53,6 +53,14 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       ->check(CLI::Range(10, 60000))
       ->capture_default_str();
 
+  DiffOptions diff;
+  CLI::App* diff_cmd = app.add_subcommand(
+      "diff", "location changes between two verify reports (EUCS PM-04.5, C5 PSS-12.04B change notice)");
+  diff_cmd->add_option("OLD", diff.old_report, "the earlier verify report (JSON)")->required();
+  diff_cmd->add_option("NEW", diff.new_report, "the later verify report (JSON)")->required();
+  AddFormat(diff_cmd, &diff.format, {"text", "json"});
+  diff_cmd->add_option("--output", diff.output, "write the change notice to FILE instead of stdout");
+
   LintOptions lint;
   CLI::App* lint_cmd = app.add_subcommand(
       "lint", "check a manifest: schema, references, disclosure completeness (no network)");
@@ -119,6 +127,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   try {
     if (verify_cmd->parsed()) return RunVerify(verify, out, err);
     if (lint_cmd->parsed()) return RunLint(lint, out, err);
+    if (diff_cmd->parsed()) return RunDiff(diff, out, err);
     if (lookup_cmd->parsed()) return RunLookup(lookup, out, err);
     if (info_cmd->parsed()) return RunGeodbInfo(info, out, err);
     if (update_cmd->parsed()) return RunGeodbUpdate(update, out, err);
