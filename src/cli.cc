@@ -53,6 +53,26 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       ->check(CLI::Range(10, 60000))
       ->capture_default_str();
 
+  verify_cmd->add_option("--sample", verify.sample,
+                         "verify only the endpoints of a plan from `residency sample` (JSON) and "
+                         "report the upper bound of the deviation rate");
+
+  SampleOptions sample;
+  CLI::App* sample_cmd = app.add_subcommand(
+      "sample", "an audit sampling plan: hypergeometric sample size, stratified by subservice, seeded");
+  sample_cmd->add_option("MANIFEST", sample.manifest, "the manifest (JSON, manifest-v1)")->required();
+  sample_cmd->add_option("--confidence", sample.confidence, "confidence level, e.g. 0.95")->capture_default_str();
+  sample_cmd->add_option("--tolerable-rate", sample.tolerable_rate, "tolerable deviation rate, e.g. 0.05")
+      ->capture_default_str();
+  sample_cmd->add_option("--expected-rate", sample.expected_rate, "expected deviation rate, below the tolerable")
+      ->capture_default_str();
+  sample_cmd->add_option("--seed", sample.seed, "seed of the draw (mt19937_64): the same seed, the same plan")
+      ->check(CLI::NonNegativeNumber)
+      ->required();
+  AddFormat(sample_cmd, &sample.format, {"text", "json"});
+  sample_cmd->add_option("--output", sample.output, "write the plan to FILE instead of stdout");
+  AddGeodb(sample_cmd, &sample.geodb_dir);
+
   DiffOptions diff;
   CLI::App* diff_cmd = app.add_subcommand(
       "diff", "location changes between two verify reports (EUCS PM-04.5, C5 PSS-12.04B change notice)");
@@ -127,6 +147,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   try {
     if (verify_cmd->parsed()) return RunVerify(verify, out, err);
     if (lint_cmd->parsed()) return RunLint(lint, out, err);
+    if (sample_cmd->parsed()) return RunSample(sample, out, err);
     if (diff_cmd->parsed()) return RunDiff(diff, out, err);
     if (lookup_cmd->parsed()) return RunLookup(lookup, out, err);
     if (info_cmd->parsed()) return RunGeodbInfo(info, out, err);

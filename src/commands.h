@@ -5,6 +5,7 @@
 #ifndef RESIDENCY_COMMANDS_H_
 #define RESIDENCY_COMMANDS_H_
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -39,8 +40,22 @@ struct VerifyOptions {
   int concurrency = 2000;       // names resolved at once
   int timeout_ms = 2000;        // per DNS try
   bool timings = false;         // per-stage time, rate and peak RSS on stderr
+  std::string sample;           // a plan of `residency sample` (JSON): verify only its endpoints
 };
 int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err);
+
+// `residency sample MANIFEST` (sample.h): an attribute-sampling plan; 0, or 2 on bad input.
+struct SampleOptions {
+  std::string manifest;
+  double confidence = 0.95;
+  double tolerable_rate = 0.05;
+  double expected_rate = 0;
+  uint64_t seed = 0;
+  std::string format = "text";  // text | json
+  std::string output;           // file; empty: `out`
+  std::string geodb_dir;
+};
+int RunSample(const SampleOptions& options, std::ostream& out, std::ostream& err);
 
 struct LookupOptions {
   std::vector<std::string> targets;  // IP literals or host names

@@ -1,5 +1,7 @@
 #include "report.h"
 
+#include <cstdio>
+
 #include "output.h"
 
 #include <rapidjson/ostreamwrapper.h>
@@ -316,6 +318,34 @@ int VerifyReport::ExitCode() const {
   return 0;
 }
 
+namespace {
+
+void WriteSample(JsonWriter& w, const SampleResult& s) {
+  w.Key("sample");
+  w.StartObject();
+  w.Key("plan"); JStr(w, s.plan_path);
+  w.Key("confidence"); w.Double(s.parameters.confidence);
+  w.Key("tolerable_rate"); w.Double(s.parameters.tolerable_rate);
+  w.Key("expected_rate"); w.Double(s.parameters.expected_rate);
+  w.Key("seed"); w.Uint64(s.parameters.seed);
+  w.Key("population"); w.Uint64(s.population);
+  w.Key("sample_size"); w.Uint64(s.sample_size);
+  w.Key("acceptance_number"); w.Uint64(s.acceptance_number);
+  w.Key("checked"); w.Uint64(s.checked);
+  w.Key("deviations");
+  w.StartObject();
+  w.Key("fail"); w.Uint64(s.deviations_fail);
+  w.Key("unverified"); w.Uint64(s.deviations_unverified);
+  w.Key("total"); w.Uint64(s.Deviations());
+  w.EndObject();
+  w.Key("upper_bound_deviations"); w.Uint64(s.upper_bound_deviations);
+  w.Key("upper_bound_rate"); w.Double(s.upper_bound_rate);
+  w.Key("within_tolerable"); w.Bool(s.WithinTolerable());
+  w.EndObject();
+}
+
+}  // namespace
+
 void RenderVerifyJson(const VerifyReport& r, std::ostream& out) {
   JsonOut os(out);
   JsonWriter w(os);
@@ -376,6 +406,7 @@ void RenderVerifyJson(const VerifyReport& r, std::ostream& out) {
   w.EndObject();
   int code = r.ExitCode();
   w.Key("result"); JStr(w, code == 1 ? "fail" : code == 3 ? "unverified" : "pass");
+  if (r.sample) WriteSample(w, *r.sample);
   w.Key("endpoints");
   w.StartArray();
   for (const EndpointResult& e : r.endpoints) {
@@ -474,6 +505,19 @@ void RenderVerifyText(const VerifyReport& r, std::ostream& out) {
       << " fail, " << r.CountVerdict(Verdict::kUnverified) << " unverified; findings: " << c.fail << " fail, "
       << c.unverified << " unverified, " << c.warn << " warn, " << c.info
       << " info: " << (code == 1 ? "fail" : code == 3 ? "unverified" : "pass") << "\n";
+  if (r.sample) {
+    const SampleResult& s = *r.sample;
+    char rate[32], tolerable[32], confidence[32];
+    std::snprintf(rate, sizeof rate, "%.2f%%", 100 * s.upper_bound_rate);
+    std::snprintf(tolerable, sizeof tolerable, "%.2f%%", 100 * s.parameters.tolerable_rate);
+    std::snprintf(confidence, sizeof confidence, "%.0f%%", 100 * s.parameters.confidence);
+    out << "sample: " << s.checked << " of " << s.population << " endpoints (plan " << s.plan_path << ", seed "
+        << s.parameters.seed << "); deviations " << s.Deviations() << " (" << s.deviations_fail << " fail, "
+        << s.deviations_unverified << " unverified), acceptance number " << s.acceptance_number << "\n"
+        << "  upper bound of the deviation rate at " << confidence << " confidence: " << rate << " ("
+        << s.upper_bound_deviations << " of " << s.population << "), tolerable " << tolerable << ": "
+        << (s.WithinTolerable() ? "within" : "EXCEEDED") << "\n";
+  }
 }
 
 }  // namespace residency

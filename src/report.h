@@ -14,6 +14,7 @@
 #include "finding.h"
 #include "ip.h"
 #include "resolve.h"
+#include "sample.h"
 
 namespace residency {
 
@@ -123,6 +124,7 @@ struct VerifyReport {
   std::string started_at, finished_at;  // ISO 8601 UTC
   std::vector<EndpointResult> endpoints;
   std::vector<Finding> findings;
+  std::optional<SampleResult> sample;  // `verify --sample`: only the plan's endpoints are above
 
   // Endpoints by verdict (cli.md "summary").
   size_t CountVerdict(Verdict v) const;

@@ -84,6 +84,7 @@ Status Verify(const VerifyInputs& in, VerifyReport* report) {
   std::map<std::string, size_t> name_index;
   for (const Node& n : m.nodes) {
     for (const Endpoint& e : n.endpoints) {
+      if (in.only && !in.only->count(e.qualified_id)) continue;
       endpoints.push_back(&e);
       if (!e.host.empty() && name_index.emplace(e.host, names.size()).second) names.push_back(e.host);
     }

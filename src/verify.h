@@ -11,6 +11,7 @@
 #define RESIDENCY_VERIFY_H_
 
 #include <functional>
+#include <set>
 #include <string>
 
 #include "geo.h"
@@ -37,6 +38,9 @@ struct VerifyInputs {
   std::function<std::string()> now;    // ISO 8601 UTC
   // Called as each stage ends ("resolve", "geolocate", "check"), for --timings; may be empty.
   std::function<void(const char* stage)> stage_done;
+  // `verify --sample`: when not null, only these endpoints (NODE/ENDPOINT) are resolved,
+  // located and checked; the static checks still cover the whole manifest.
+  const std::set<std::string>* only = nullptr;
 };
 
 // Fills *report. Fails only when a tool fails (the resolver cannot start, a database is

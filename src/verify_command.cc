@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <ctime>
+#include <set>
 
 #include "commands.h"
 #include "geo.h"
@@ -22,6 +23,7 @@
 #include "profile.h"
 #include "report.h"
 #include "resolve.h"
+#include "sample.h"
 #include "verify.h"
 
 namespace residency {
@@ -108,6 +110,25 @@ class StageClock {
   size_t items_ = 0;
 };
 
+// The deviations among the plan's endpoints (any verdict but pass: nothing unknown counts
+// as compliant) and the upper bound of the population's deviation rate.
+SampleResult SampleOutcome(const SamplePlan& plan, const std::string& path, const VerifyReport& report) {
+  SampleResult s;
+  s.plan_path = path;
+  s.parameters = plan.parameters;
+  s.population = plan.size.population;
+  s.sample_size = plan.size.sample_size;
+  s.acceptance_number = plan.size.acceptance_number;
+  for (const EndpointResult& e : report.endpoints) {
+    ++s.checked;
+    if (e.verdict == Verdict::kFail) ++s.deviations_fail;
+    if (e.verdict == Verdict::kUnverified) ++s.deviations_unverified;
+  }
+  s.upper_bound_deviations = UpperDeviationBound(s.population, s.checked, s.Deviations(), s.parameters.confidence);
+  s.upper_bound_rate = s.population ? static_cast<double>(s.upper_bound_deviations) / static_cast<double>(s.population) : 0;
+  return s;
+}
+
 int Fail(std::ostream& err, const Status& s) {
   err << "residency: " << s.message() << "\n";
   return kExitError;
@@ -162,14 +183,43 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
     if (!resolver || !s.ok()) return Fail(err, s.ok() ? Status::Network("the resolver did not start") : s);
   }
 
+  // --sample: only the plan's endpoints, and only for the manifest the plan was drawn from.
+  SamplePlan plan;
+  std::set<std::string> sampled;
+  if (!options.sample.empty()) {
+    if (Status s = ReadSamplePlan(options.sample, &plan); !s.ok()) return Fail(err, s.WithContext("--sample"));
+    if (plan.manifest_sha256 != manifest.sha256) {
+      return Fail(err, Status::InvalidInput("--sample: " + options.sample + ": drawn from a manifest with sha256 " +
+                                            plan.manifest_sha256 + ", but " + manifest.path + " has sha256 " +
+                                            manifest.sha256 + ": draw a new plan with `residency sample`"));
+    }
+    std::set<std::string> known;
+    for (const Node& n : manifest.nodes) {
+      for (const Endpoint& e : n.endpoints) known.insert(e.qualified_id);
+    }
+    for (const std::string& id : plan.EndpointIds()) {
+      if (!known.count(id)) {
+        return Fail(err, Status::InvalidInput("--sample: " + options.sample + ": endpoint \"" + id +
+                                              "\" is not in " + manifest.path));
+      }
+      sampled.insert(id);
+    }
+    if (plan.size.population != known.size()) {
+      return Fail(err, Status::InvalidInput("--sample: " + options.sample + ": population " +
+                                            std::to_string(plan.size.population) + ", but " + manifest.path +
+                                            " has " + std::to_string(known.size()) + " endpoints"));
+    }
+  }
+
   clock.Done("open");
   ServiceGraph graph(manifest);
   clock.Done("graph");
   VerifyReport report;
   report.tool_version = RESIDENCY_VERSION;
   VerifyInputs in{manifest, graph, jurisdictions, profile, *geo, operators, &patterns, *resolver, NowIso,
-                  [&](const char* stage) { clock.Done(stage); }};
+                  [&](const char* stage) { clock.Done(stage); }, options.sample.empty() ? nullptr : &sampled};
   if (Status s = Verify(in, &report); !s.ok()) return Fail(err, s);
+  if (!options.sample.empty()) report.sample = SampleOutcome(plan, options.sample, report);
 
   std::unique_ptr<ReportFile> file;
   if (!options.output.empty()) {
