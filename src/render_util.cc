@@ -8,38 +8,11 @@
 namespace residency {
 namespace render {
 
-std::string_view Name(Verdict v) {
-  switch (v) {
-    case Verdict::kPass: return "pass";
-    case Verdict::kFail: return "fail";
-    case Verdict::kUnverified: return "unverified";
-  }
-  return "unverified";
-}
+std::string_view Name(Verdict v) { return VerdictName(v); }
 
-std::string_view Name(Placement p) {
-  switch (p) {
-    case Placement::kInside: return "inside";
-    case Placement::kOutside: return "outside";
-    case Placement::kUnknown: return "unknown";
-  }
-  return "unknown";
-}
+std::string_view Name(Placement p) { return PlacementName(p); }
 
-std::string_view Name(ResolveStatus s) {
-  switch (s) {
-    case ResolveStatus::kOk: return "ok";
-    case ResolveStatus::kNxdomain: return "nxdomain";
-    case ResolveStatus::kNodata: return "nodata";
-    case ResolveStatus::kServfail: return "servfail";
-    case ResolveStatus::kRefused: return "refused";
-    case ResolveStatus::kTimeout: return "timeout";
-    case ResolveStatus::kCnameLoop: return "cname-loop";
-    case ResolveStatus::kChainTooLong: return "chain-too-long";
-    case ResolveStatus::kError: return "error";
-  }
-  return "error";
-}
+std::string_view Name(ResolveStatus s) { return ResolveStatusName(s); }
 
 std::string XmlEscape(std::string_view s) {
   std::string out;
@@ -99,10 +72,7 @@ std::string Join(const std::vector<std::string>& items, std::string_view sep, st
   return out;
 }
 
-size_t CountVerdict(const VerifyReport& r, Verdict v) {
-  return static_cast<size_t>(
-      std::count_if(r.endpoints.begin(), r.endpoints.end(), [v](const EndpointResult& e) { return e.verdict == v; }));
-}
+size_t CountVerdict(const VerifyReport& r, Verdict v) { return r.CountVerdict(v); }
 
 std::map<std::string, FindingStatus> WorstFindingBySubject(const VerifyReport& r) {
   std::map<std::string, FindingStatus> worst;

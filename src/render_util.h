@@ -13,8 +13,7 @@
 
 namespace residency::render {
 
-// The names used in the JSON report (cli.md). Kept here so that the renderers do not
-// depend on where report.cc and resolve.cc define theirs.
+// The names used in the JSON report (cli.md): report.h's and resolve.h's, under one name.
 std::string_view Name(Verdict v);
 std::string_view Name(Placement p);
 std::string_view Name(ResolveStatus s);
