@@ -1,4 +1,5 @@
 #include "check.h"
+#include "text_util.h"
 
 #include <algorithm>
 #include <map>
@@ -6,12 +7,6 @@
 
 namespace residency {
 namespace {
-
-std::string Join(const std::vector<std::string>& items, const char* sep = ", ") {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
 
 // "dbip DE, geo-whois DE, feed aws:eu-central-1 DE"
 std::string Answers(const AddressObservation& obs) {

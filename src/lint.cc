@@ -1,4 +1,5 @@
 #include "lint.h"
+#include "text_util.h"
 
 #include <algorithm>
 #include <map>
@@ -8,12 +9,6 @@
 
 namespace residency {
 namespace {
-
-std::string Join(const std::vector<std::string>& items, const char* sep = ", ") {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
 
 bool Selects(const std::vector<Activity>& activities, Activity a) {
   return activities.empty() || std::find(activities.begin(), activities.end(), a) != activities.end();

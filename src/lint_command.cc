@@ -2,40 +2,21 @@
 // report. No network, no geolocation databases (only the jurisdiction data in geodb/).
 #include <sstream>
 
+#include "command_support.h"
 #include "commands.h"
 #include "graph.h"
 #include "lint.h"
 #include "manifest.h"
-#include "paths.h"
 #include "profile.h"
 #include "report.h"
 
 namespace residency {
 
 int RunLint(const LintOptions& options, std::ostream& out, std::ostream& err) {
-  std::string geodb;
-  if (Status s = ResolveGeodbDir(options.geodb_dir, &geodb); !s.ok()) {
-    err << "residency: " << s.message() << "\n";
-    return kExitError;
-  }
-  Jurisdictions jurisdictions;
-  if (Status s = Jurisdictions::Load(geodb, &jurisdictions); !s.ok()) {
-    err << "residency: " << s.message() << "\n";
-    return kExitError;
-  }
-  Manifest manifest;
-  std::vector<Diagnostic> errors;
-  if (!ReadManifest(options.manifest, jurisdictions, &manifest, &errors)) {
-    for (const Diagnostic& d : errors) err << d.ToString() << "\n";
-    return kExitError;
-  }
-  Profile profile;
-  Diagnostic profile_error;
-  std::string profile_name = options.profile.empty() ? DefaultProfileName(manifest.assurance_level) : options.profile;
-  if (!LoadProfile(profile_name, jurisdictions, &profile, &profile_error)) {
-    err << profile_error.ToString() << "\n";
-    return kExitError;
-  }
+  ManifestContext ctx;
+  if (!LoadManifestContext(options.geodb_dir, options.manifest, options.profile, true, err, &ctx)) return kExitError;
+  const Manifest& manifest = ctx.manifest;
+  const Profile& profile = ctx.profile;
 
   ServiceGraph graph(manifest);
   LintReport report;
@@ -50,7 +31,7 @@ int RunLint(const LintOptions& options, std::ostream& out, std::ostream& err) {
   for (const Node& n : manifest.nodes) report.endpoints += n.endpoints.size();
   report.declarations = manifest.declarations.size();
   report.flows = manifest.flows.size();
-  report.findings = Lint(manifest, graph, jurisdictions, profile);
+  report.findings = Lint(manifest, graph, ctx.jurisdictions, profile);
 
   std::ostringstream rendered;
   if (options.format == "json") {

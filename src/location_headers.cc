@@ -1,16 +1,11 @@
 #include "location_headers.h"
+#include "text_util.h"
 
 #include <cctype>
 #include <string_view>
 
 namespace residency {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -51,13 +46,13 @@ bool IsAwsRegion(std::string_view s) {
 std::vector<HeaderEvidence> ParseLocationHeaders(const std::vector<std::pair<std::string, std::string>>& headers) {
   std::vector<HeaderEvidence> out;
   for (const auto& [raw_name, raw_value] : headers) {
-    std::string name = Lower(Trim(raw_name));
+    std::string name = AsciiLower(Trim(raw_name));
     std::string_view value = Trim(raw_value);
     auto add = [&](const char* kind, const char* provider, std::string region, std::string iata) {
       out.push_back(HeaderEvidence{name, std::string(value), kind, provider, std::move(region), std::move(iata)});
     };
     if (name == "x-amz-bucket-region") {
-      std::string region = Lower(value);
+      std::string region = AsciiLower(value);
       if (IsAwsRegion(region)) add("storage", "aws", region, "");
     } else if (name == "x-amz-cf-pop") {
       // FRA56-P5: the IATA code, then digits.

@@ -1,4 +1,5 @@
 #include "operators.h"
+#include "text_util.h"
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
@@ -8,12 +9,6 @@
 
 namespace residency {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // `needle` occurs in `hay` with no letter or digit on either side.
 bool ContainsWord(std::string_view hay, std::string_view needle) {
@@ -50,7 +45,7 @@ Status Operators::Parse(std::string_view json, const std::string& origin, Operat
       if (!v[key].IsArray()) return Status::Corrupt(where + "/" + key + ": expected an array");
       for (const auto& s : v[key].GetArray()) {
         if (!s.IsString() || s.GetStringLength() == 0) return Status::Corrupt(where + "/" + key + ": expected strings");
-        list->push_back(Lower(s.GetString()));
+        list->push_back(AsciiLower(s.GetString()));
       }
       return Status::Ok();
     };
@@ -75,7 +70,7 @@ Status Operators::Load(const std::string& geodb_dir, Operators* out) {
 }
 
 std::string Operators::ByName(std::string_view name) const {
-  std::string lower = Lower(name);
+  std::string lower = AsciiLower(name);
   for (const Entry& e : entries_) {
     for (const std::string& n : e.names) {
       if (ContainsWord(lower, n)) return e.id;
@@ -92,7 +87,7 @@ std::string Operators::ByAsn(uint32_t number) const {
 }
 
 std::string Operators::ByZone(std::string_view host) const {
-  std::string lower = Lower(host);
+  std::string lower = AsciiLower(host);
   if (!lower.empty() && lower.back() == '.') lower.pop_back();
   for (const Entry& e : entries_) {
     for (const std::string& z : e.zones) {

@@ -86,8 +86,8 @@ void RenderVerifyDot(const VerifyReport& r, std::ostream& out) {
   for (const EndpointResult& e : r.endpoints) {
     std::string label = e.id + "\n" + e.target;
     std::vector<std::string> countries = render::Countries(e);
-    label += "\n" + std::string(render::Name(e.verdict)) + ": " + render::Join(countries, " ", "?") + " (allowed " +
-             render::Join(e.allowed, " ", "-") + ")";
+    label += "\n" + std::string(render::Name(e.verdict)) + ": " + Join(countries, " ", "?") + " (allowed " +
+             Join(e.allowed, " ", "-") + ")";
     out << "  " << Quote(e.id) << " [shape=box, fillcolor=" << Colour(e.verdict) << ", label=" << Quote(label)
         << "];\n";
   }

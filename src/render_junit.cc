@@ -28,16 +28,16 @@ struct Case {
 
 std::string FindingLine(const Finding& f) {
   std::string line = std::string(FindingStatusName(f.status)) + " " + f.kind;
-  if (!f.requirements.empty()) line += " [" + render::Join(f.requirements) + "]";
+  if (!f.requirements.empty()) line += " [" + Join(f.requirements) + "]";
   return line + ": " + f.message + "\n";
 }
 
 std::string Evidence(const EndpointResult& e) {
   std::string s = "target: " + e.target + "\n";
-  s += "allowed: " + render::Join(e.allowed, ", ", "-") + "\n";
-  s += "path: " + render::Join(e.path, " -> ") + "\n";
+  s += "allowed: " + Join(e.allowed, ", ", "-") + "\n";
+  s += "path: " + Join(e.path, " -> ") + "\n";
   s += "resolution: " + std::string(render::Name(e.resolution.status));
-  if (!e.resolution.cnames.empty()) s += " via " + render::Join(e.resolution.cnames, " -> ");
+  if (!e.resolution.cnames.empty()) s += " via " + Join(e.resolution.cnames, " -> ");
   s += "\n";
   for (const AddressObservation& a : e.observed) {
     s += a.ip.ToString() + " " + (a.country ? *a.country : "-") + " " + std::string(render::Name(a.placement));
@@ -78,7 +78,7 @@ void RenderVerifyJunit(const VerifyReport& r, std::ostream& out) {
     if (e.verdict == Verdict::kFail) {
       c.outcome = Outcome::kFailure;
       c.failure_type = "fail";
-      c.failure_message = e.id + " is outside the allowed locations (" + render::Join(e.allowed, ", ", "-") + ")";
+      c.failure_message = e.id + " is outside the allowed locations (" + Join(e.allowed, ", ", "-") + ")";
       c.failure_text = Evidence(e);
     } else if (e.verdict == Verdict::kUnverified) {
       c.outcome = Outcome::kSkipped;
@@ -128,7 +128,7 @@ void RenderVerifyJunit(const VerifyReport& r, std::ostream& out) {
   property("manifest.sha256", r.manifest_sha256);
   property("profile", r.profile);
   for (const GeodbSourceInfo& g : r.geodb) property("geodb." + g.name, g.sha256);
-  property("resolvers", render::Join(r.resolver_servers));
+  property("resolvers", Join(r.resolver_servers));
   if (!r.replayed_from.empty()) property("replayed_from", r.replayed_from);
   property("finished_at", r.finished_at);
   out << "    </properties>\n";

@@ -65,8 +65,8 @@ void RenderVerifyMarkdown(const VerifyReport& r, std::ostream& out) {
       for (const EndpointResult& e : r.endpoints) {
         if (e.verdict == Verdict::kPass) continue;
         out << "| " << Icon(e.verdict) << " " << render::Name(e.verdict) << " | " << MarkdownCell(e.id) << " | "
-            << MarkdownCell(Observed(e)) << " | " << MarkdownCell(render::Join(e.allowed, ", ", "-")) << " | "
-            << MarkdownCell(render::Join(e.path, " \u2192 ")) << " |\n";
+            << MarkdownCell(Observed(e)) << " | " << MarkdownCell(Join(e.allowed, ", ", "-")) << " | "
+            << MarkdownCell(Join(e.path, " \u2192 ")) << " |\n";
       }
     }
     bool header = false;
@@ -80,7 +80,7 @@ void RenderVerifyMarkdown(const VerifyReport& r, std::ostream& out) {
       std::string where = r.manifest_path;
       if (f.ref.pos.known()) where += ":" + std::to_string(f.ref.pos.line) + ":" + std::to_string(f.ref.pos.column);
       out << "| " << FindingStatusName(f.status) << " | " << MarkdownCell(f.kind) << " | " << MarkdownCell(f.subject)
-          << " | " << MarkdownCell(render::Join(f.requirements, ", ", "-")) << " | " << MarkdownCell(where) << " | "
+          << " | " << MarkdownCell(Join(f.requirements, ", ", "-")) << " | " << MarkdownCell(where) << " | "
           << MarkdownCell(f.message) << " |\n";
     }
   }

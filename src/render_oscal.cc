@@ -208,9 +208,9 @@ void RenderVerifyOscal(const VerifyReport& r, std::ostream& out) {
       w.Key("title"); Str(w, "Endpoint " + e.id);
       std::string description = e.id + " (" + e.activity + ", " + e.target + ") ";
       description += "resolution " + std::string(render::Name(e.resolution.status));
-      if (!e.resolution.cnames.empty()) description += " via " + render::Join(e.resolution.cnames, " -> ");
+      if (!e.resolution.cnames.empty()) description += " via " + Join(e.resolution.cnames, " -> ");
       description += "; " + std::to_string(e.observed.size()) + " address(es); allowed " +
-                     render::Join(e.allowed, ", ", "-") + "; verdict " + std::string(render::Name(e.verdict)) + ".";
+                     Join(e.allowed, ", ", "-") + "; verdict " + std::string(render::Name(e.verdict)) + ".";
       w.Key("description"); Str(w, description);
       std::vector<Prop> props;
       AddProp(&props, "endpoint", e.id);
@@ -269,7 +269,7 @@ void RenderVerifyOscal(const VerifyReport& r, std::ostream& out) {
       AddProp(&props, "status", FindingStatusName(f.status));
       AddProp(&props, "subject", f.subject);
       for (const std::string& req : f.requirements) AddProp(&props, "requirement", req);
-      AddProp(&props, "path", render::Join(f.path, " -> "));
+      AddProp(&props, "path", Join(f.path, " -> "));
       std::string where = r.manifest_path;
       if (f.ref.pos.known()) where += ":" + std::to_string(f.ref.pos.line) + ":" + std::to_string(f.ref.pos.column);
       AddProp(&props, "manifest-location", where);

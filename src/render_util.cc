@@ -62,15 +62,6 @@ std::vector<std::string> Countries(const EndpointResult& e) {
   return out;
 }
 
-std::string Join(const std::vector<std::string>& items, std::string_view sep, std::string_view empty) {
-  if (items.empty()) return std::string(empty);
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += sep;
-    out += items[i];
-  }
-  return out;
-}
 
 size_t CountVerdict(const VerifyReport& r, Verdict v) { return r.CountVerdict(v); }
 

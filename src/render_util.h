@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "report.h"
+#include "text_util.h"  // Join
 
 namespace residency::render {
 
@@ -29,8 +30,6 @@ std::string MarkdownCell(std::string_view s);
 // The distinct agreed countries among an endpoint's addresses, sorted.
 std::vector<std::string> Countries(const EndpointResult& e);
 
-// "a, b, c"; `empty` when there is nothing.
-std::string Join(const std::vector<std::string>& items, std::string_view sep = ", ", std::string_view empty = "");
 
 // Endpoints with verdict `v` (cli.md "summary").
 size_t CountVerdict(const VerifyReport& r, Verdict v);

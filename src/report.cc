@@ -1,4 +1,5 @@
 #include "report.h"
+#include "text_util.h"
 
 #include <cstdio>
 
@@ -17,12 +18,6 @@ using Writer = rapidjson::PrettyWriter<JsonOut>;
 
 void Key(Writer& w, const char* k) { w.Key(k); }
 void Str(Writer& w, const std::string& s) { w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size())); }
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string Where(const LintReport& r, const Finding& f) {
   std::string s = r.manifest_path;
@@ -55,7 +50,7 @@ void RenderLintText(const LintReport& r, std::ostream& out) {
       << " endpoints, " << r.declarations << " declarations, " << r.flows << " flows\n";
   out << "profile " << r.profile << ": " << r.profile_title << "\n";
   for (const Finding& f : r.findings) {
-    out << "\n" << Upper(FindingStatusName(f.status)) << " " << f.kind << " " << f.subject;
+    out << "\n" << AsciiUpper(FindingStatusName(f.status)) << " " << f.kind << " " << f.subject;
     if (!f.requirements.empty()) {
       out << " [";
       for (size_t i = 0; i < f.requirements.size(); ++i) out << (i ? ", " : "") << f.requirements[i];
@@ -268,18 +263,6 @@ void WriteObservation(JsonWriter& w, const AddressObservation& o) {
   w.EndObject();
 }
 
-std::string UpperCase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string Joined(const std::vector<std::string>& items, const char* sep = ", ") {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
 }  // namespace
 
 std::string_view PlacementName(Placement p) {
@@ -466,16 +449,16 @@ void RenderVerifyText(const VerifyReport& r, std::ostream& out) {
       << r.profile_title << "\n";
   std::vector<std::string> sources;
   for (const GeodbSourceInfo& g : r.geodb) sources.push_back(g.name);
-  out << "geodb: " << Joined(sources) << "; DNS: "
-      << (r.resolver_servers.empty() ? std::string("-") : Joined(r.resolver_servers)) << "\n";
+  out << "geodb: " << Join(sources) << "; DNS: "
+      << (r.resolver_servers.empty() ? std::string("-") : Join(r.resolver_servers)) << "\n";
   std::string node;
   for (const EndpointResult& e : r.endpoints) {
     if (e.node != node) {
       node = e.node;
       out << "\n" << node << "\n";
     }
-    out << "  " << UpperCase(VerdictName(e.verdict)) << " " << e.id << "  " << e.activity << " of "
-        << Joined(e.data) << ", allowed " << (e.allowed.empty() ? std::string("nowhere") : Joined(e.allowed)) << "\n";
+    out << "  " << AsciiUpper(VerdictName(e.verdict)) << " " << e.id << "  " << e.activity << " of "
+        << Join(e.data) << ", allowed " << (e.allowed.empty() ? std::string("nowhere") : Join(e.allowed)) << "\n";
     if (e.target_kind != "ip") {
       out << "    " << e.resolution.name;
       for (const std::string& c : e.resolution.cnames) out << " -> " << c;
@@ -489,12 +472,12 @@ void RenderVerifyText(const VerifyReport& r, std::ostream& out) {
       out << "\n";
       for (const std::string& n : o.notes) out << "      note: " << n << "\n";
     }
-    if (e.verdict != Verdict::kPass && e.path.size() > 1) out << "    path: " << Joined(e.path, " -> ") << "\n";
+    if (e.verdict != Verdict::kPass && e.path.size() > 1) out << "    path: " << Join(e.path, " -> ") << "\n";
   }
   if (!r.findings.empty()) out << "\nfindings\n";
   for (const Finding& f : r.findings) {
-    out << "  " << UpperCase(FindingStatusName(f.status)) << " " << f.kind << " " << f.subject;
-    if (!f.requirements.empty()) out << " [" << Joined(f.requirements) << "]";
+    out << "  " << AsciiUpper(FindingStatusName(f.status)) << " " << f.kind << " " << f.subject;
+    if (!f.requirements.empty()) out << " [" << Join(f.requirements) << "]";
     out << "\n    " << r.manifest_path;
     if (f.ref.pos.known()) out << ":" << f.ref.pos.line << ":" << f.ref.pos.column;
     out << ": " << f.message << "\n";

@@ -1,10 +1,10 @@
 // `residency sample MANIFEST`: an attribute-sampling plan over the manifest's endpoints
 // (sample.h, docs/audit.md). No network, no geolocation databases (only the jurisdiction
 // data in geodb/, to read the manifest).
+#include "command_support.h"
 #include "commands.h"
 #include "manifest.h"
 #include "output.h"
-#include "paths.h"
 #include "sample.h"
 
 namespace residency {
@@ -27,16 +27,9 @@ int RunSample(const SampleOptions& options, std::ostream& out, std::ostream& err
   if (!(options.expected_rate >= 0 && options.expected_rate < options.tolerable_rate)) {
     return Fail(err, "--expected-rate: must be at least 0 and below --tolerable-rate");
   }
-  std::string geodb;
-  if (Status s = ResolveGeodbDir(options.geodb_dir, &geodb); !s.ok()) return Fail(err, s.message());
-  Jurisdictions jurisdictions;
-  if (Status s = Jurisdictions::Load(geodb, &jurisdictions); !s.ok()) return Fail(err, s.message());
-  Manifest manifest;
-  std::vector<Diagnostic> errors;
-  if (!ReadManifest(options.manifest, jurisdictions, &manifest, &errors)) {
-    for (const Diagnostic& d : errors) err << d.ToString() << "\n";
-    return kExitError;
-  }
+  ManifestContext ctx;
+  if (!LoadManifestContext(options.geodb_dir, options.manifest, "", false, err, &ctx)) return kExitError;
+  const Manifest& manifest = ctx.manifest;
   SamplePlan plan = MakeSamplePlan(
       manifest, SampleParameters{options.confidence, options.tolerable_rate, options.expected_rate, options.seed});
 

@@ -11,6 +11,7 @@
 #include <ctime>
 #include <set>
 
+#include "command_support.h"
 #include "commands.h"
 #include "geo.h"
 #include "graph.h"
@@ -19,7 +20,6 @@
 #include "output.h"
 #include "render.h"
 #include "operators.h"
-#include "paths.h"
 #include "profile.h"
 #include "report.h"
 #include "resolve.h"
@@ -138,27 +138,15 @@ int Fail(std::ostream& err, const Status& s) {
 
 int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err) {
   StageClock clock(options.timings, err);
-  std::string geodb;
-  if (Status s = ResolveGeodbDir(options.geodb_dir, &geodb); !s.ok()) return Fail(err, s);
-  Jurisdictions jurisdictions;
-  if (Status s = Jurisdictions::Load(geodb, &jurisdictions); !s.ok()) return Fail(err, s);
-  Manifest manifest;
-  std::vector<Diagnostic> errors;
-  if (!ReadManifest(options.manifest, jurisdictions, &manifest, &errors)) {
-    for (const Diagnostic& d : errors) err << d.ToString() << "\n";
-    return kExitError;
-  }
+  ManifestContext ctx;
+  if (!LoadManifestContext(options.geodb_dir, options.manifest, options.profile, true, err, &ctx)) return kExitError;
+  const std::string& geodb = ctx.geodb_dir;
+  const Manifest& manifest = ctx.manifest;
+  const Profile& profile = ctx.profile;
   size_t endpoint_count = 0;
   for (const Node& n : manifest.nodes) endpoint_count += n.endpoints.size();
   clock.set_items(endpoint_count);
   clock.Done("parse");
-  Profile profile;
-  Diagnostic profile_error;
-  std::string profile_name = options.profile.empty() ? DefaultProfileName(manifest.assurance_level) : options.profile;
-  if (!LoadProfile(profile_name, jurisdictions, &profile, &profile_error)) {
-    err << profile_error.ToString() << "\n";
-    return kExitError;
-  }
   std::unique_ptr<Geo> geo;
   if (Status s = Geo::Open(geodb, &geo); !s.ok()) return Fail(err, s);
   Operators operators;
@@ -216,7 +204,7 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
   clock.Done("graph");
   VerifyReport report;
   report.tool_version = RESIDENCY_VERSION;
-  VerifyInputs in{manifest, graph, jurisdictions, profile, *geo, operators, &patterns, *resolver, NowIso,
+  VerifyInputs in{manifest, graph, ctx.jurisdictions, profile, *geo, operators, &patterns, *resolver, NowIso,
                   [&](const char* stage) { clock.Done(stage); }, options.sample.empty() ? nullptr : &sampled};
   if (Status s = Verify(in, &report); !s.ok()) return Fail(err, s);
   if (!options.sample.empty()) report.sample = SampleOutcome(plan, options.sample, report);

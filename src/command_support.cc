@@ -1,0 +1,33 @@
+#include "command_support.h"
+
+#include "paths.h"
+
+namespace residency {
+
+bool LoadManifestContext(const std::string& geodb_flag, const std::string& manifest_path,
+                         const std::string& profile_flag, bool load_profile, std::ostream& err,
+                         ManifestContext* ctx) {
+  if (Status s = ResolveGeodbDir(geodb_flag, &ctx->geodb_dir); !s.ok()) {
+    err << "residency: " << s.message() << "\n";
+    return false;
+  }
+  if (Status s = Jurisdictions::Load(ctx->geodb_dir, &ctx->jurisdictions); !s.ok()) {
+    err << "residency: " << s.message() << "\n";
+    return false;
+  }
+  std::vector<Diagnostic> errors;
+  if (!ReadManifest(manifest_path, ctx->jurisdictions, &ctx->manifest, &errors)) {
+    for (const Diagnostic& d : errors) err << d.ToString() << "\n";
+    return false;
+  }
+  if (!load_profile) return true;
+  Diagnostic error;
+  std::string name = profile_flag.empty() ? DefaultProfileName(ctx->manifest.assurance_level) : profile_flag;
+  if (!LoadProfile(name, ctx->jurisdictions, &ctx->profile, &error)) {
+    err << error.ToString() << "\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace residency

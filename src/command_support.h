@@ -1,0 +1,38 @@
+// What lint, verify and sample all start with: the geodb directory, its jurisdiction data,
+// the manifest read and checked against them, and (for lint and verify) the requirement
+// profile. One place, so that the three commands fail the same way on the same input.
+#ifndef RESIDENCY_COMMAND_SUPPORT_H_
+#define RESIDENCY_COMMAND_SUPPORT_H_
+
+#include <ostream>
+#include <string>
+
+#include "jurisdiction.h"
+#include "manifest.h"
+#include "profile.h"
+
+namespace residency {
+
+// Not movable: the manifest's locations point into `jurisdictions`, declared first so that
+// it is destroyed last.
+struct ManifestContext {
+  ManifestContext() = default;
+  ManifestContext(const ManifestContext&) = delete;
+  ManifestContext& operator=(const ManifestContext&) = delete;
+
+  std::string geodb_dir;
+  Jurisdictions jurisdictions;
+  Manifest manifest;
+  Profile profile;  // empty unless asked for
+};
+
+// Fills *ctx. `profile_flag` empty means the default profile of the manifest's assurance
+// level; with `load_profile` false no profile is read. On failure the located errors are
+// written to `err` and it returns false: the caller exits with code 2.
+bool LoadManifestContext(const std::string& geodb_flag, const std::string& manifest_path,
+                         const std::string& profile_flag, bool load_profile, std::ostream& err,
+                         ManifestContext* ctx);
+
+}  // namespace residency
+
+#endif  // RESIDENCY_COMMAND_SUPPORT_H_
