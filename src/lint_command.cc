@@ -1,5 +1,6 @@
 // `residency lint MANIFEST`: read and check the manifest, run the profile's static checks,
 // report. No network, no geolocation databases (only the jurisdiction data in geodb/).
+#include <iostream>
 #include <sstream>
 
 #include "command_support.h"
@@ -37,7 +38,7 @@ int RunLint(const LintOptions& options, std::ostream& out, std::ostream& err) {
   if (options.format == "json") {
     RenderLintJson(report, rendered);
   } else {
-    RenderLintText(report, rendered);
+    RenderLintText(report, rendered, options.output.empty() && &out == &std::cout && ColourWanted());
   }
   if (options.output.empty()) {
     out << rendered.str();

@@ -8,8 +8,11 @@
 #include <rapidjson/ostreamwrapper.h>
 #include <rapidjson/prettywriter.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 namespace residency {
 namespace {
@@ -44,13 +47,31 @@ FindingCounts LintReport::Counts() const {
 
 std::string LintReport::Result() const { return Counts().fail ? "fail" : "pass"; }
 
-void RenderLintText(const LintReport& r, std::ostream& out) {
+namespace {
+
+// A status word, in colour when asked: red for fail, yellow for unverified and warn, green
+// for pass.
+std::string StatusWord(std::string_view name, bool colour) {
+  std::string word = AsciiUpper(name);
+  if (!colour) return word;
+  const char* code = name == "fail" ? "31;1" : name == "pass" ? "32" : name == "info" ? "36" : "33";
+  return std::string("\033[") + code + "m" + word + "\033[0m";
+}
+
+}  // namespace
+
+bool ColourWanted() {
+  const char* no_colour = std::getenv("NO_COLOR");
+  return ::isatty(STDOUT_FILENO) == 1 && (no_colour == nullptr || *no_colour == '\0');
+}
+
+void RenderLintText(const LintReport& r, std::ostream& out, bool colour) {
   out << "residency lint " << r.manifest_path << "\n";
   out << "service " << r.service_id << " (" << r.service_name << "): " << r.nodes << " nodes, " << r.endpoints
       << " endpoints, " << r.declarations << " declarations, " << r.flows << " flows\n";
   out << "profile " << r.profile << ": " << r.profile_title << "\n";
   for (const Finding& f : r.findings) {
-    out << "\n" << AsciiUpper(FindingStatusName(f.status)) << " " << f.kind << " " << f.subject;
+    out << "\n" << StatusWord(FindingStatusName(f.status), colour) << " " << f.kind << " " << f.subject;
     if (!f.requirements.empty()) {
       out << " [";
       for (size_t i = 0; i < f.requirements.size(); ++i) out << (i ? ", " : "") << f.requirements[i];
@@ -443,7 +464,7 @@ void RenderVerifyJson(const VerifyReport& r, std::ostream& out) {
   out << "\n";
 }
 
-void RenderVerifyText(const VerifyReport& r, std::ostream& out) {
+void RenderVerifyText(const VerifyReport& r, std::ostream& out, bool colour) {
   out << "residency verify " << r.manifest_path << "\n";
   out << "service " << r.service_id << " (" << r.service_name << "), profile " << r.profile << ": "
       << r.profile_title << "\n";
@@ -457,7 +478,7 @@ void RenderVerifyText(const VerifyReport& r, std::ostream& out) {
       node = e.node;
       out << "\n" << node << "\n";
     }
-    out << "  " << AsciiUpper(VerdictName(e.verdict)) << " " << e.id << "  " << e.activity << " of "
+    out << "  " << StatusWord(VerdictName(e.verdict), colour) << " " << e.id << "  " << e.activity << " of "
         << Join(e.data) << ", allowed " << (e.allowed.empty() ? std::string("nowhere") : Join(e.allowed)) << "\n";
     if (e.target_kind != "ip") {
       out << "    " << e.resolution.name;
@@ -476,7 +497,7 @@ void RenderVerifyText(const VerifyReport& r, std::ostream& out) {
   }
   if (!r.findings.empty()) out << "\nfindings\n";
   for (const Finding& f : r.findings) {
-    out << "  " << AsciiUpper(FindingStatusName(f.status)) << " " << f.kind << " " << f.subject;
+    out << "  " << StatusWord(FindingStatusName(f.status), colour) << " " << f.kind << " " << f.subject;
     if (!f.requirements.empty()) out << " [" << Join(f.requirements) << "]";
     out << "\n    " << r.manifest_path;
     if (f.ref.pos.known()) out << ":" << f.ref.pos.line << ":" << f.ref.pos.column;

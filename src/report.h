@@ -39,7 +39,9 @@ struct LintReport {
   std::string Result() const;
 };
 
-void RenderLintText(const LintReport& report, std::ostream& out);
+// Text for people. With `colour`, statuses are coloured with ANSI escapes (the commands
+// pass it only when stdout is a terminal and NO_COLOR is unset).
+void RenderLintText(const LintReport& report, std::ostream& out, bool colour = false);
 void RenderLintJson(const LintReport& report, std::ostream& out);
 
 // Where one address lies relative to an endpoint's allowed locations (cli.md): inside
@@ -134,7 +136,10 @@ struct VerifyReport {
   int ExitCode() const;
 };
 
-void RenderVerifyText(const VerifyReport& report, std::ostream& out);
+void RenderVerifyText(const VerifyReport& report, std::ostream& out, bool colour = false);
+
+// Whether text on stdout should be coloured: a terminal, and NO_COLOR unset or empty.
+bool ColourWanted();
 void RenderVerifyJson(const VerifyReport& report, std::ostream& out);
 
 }  // namespace residency

@@ -5,6 +5,7 @@
 #include <rapidjson/schema.h>
 #include <rapidjson/stringbuffer.h>
 
+#include <cstring>
 #include <sstream>
 
 namespace residency {
@@ -152,6 +153,20 @@ TEST_CASE("the verify text groups endpoints by node and ends with the summary") 
       "\n"
       "endpoints: 1 pass, 0 fail, 1 unverified; findings: 0 fail, 1 unverified, 0 warn, 0 info: unverified\n";
   CHECK(text.str() == want);
+}
+
+TEST_CASE("colour marks the status words and nothing else") {
+  std::ostringstream plain, coloured;
+  RenderVerifyText(SmallReport(), plain, false);
+  RenderVerifyText(SmallReport(), coloured, true);
+  CHECK(plain.str().find('\033') == std::string::npos);
+  CHECK(coloured.str().find("\033[32mPASS\033[0m store/bucket") != std::string::npos);
+  CHECK(coloured.str().find("\033[33mUNVERIFIED\033[0m store/ip") != std::string::npos);
+  std::string stripped = coloured.str();
+  for (const char* code : {"\033[32m", "\033[33m", "\033[0m"}) {
+    for (size_t at; (at = stripped.find(code)) != std::string::npos;) stripped.erase(at, std::strlen(code));
+  }
+  CHECK(stripped == plain.str());
 }
 
 }  // namespace residency

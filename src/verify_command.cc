@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <ctime>
 #include <set>
 
@@ -73,7 +74,7 @@ Status RenderSvg(const VerifyReport& report, std::ostream& out) {
   return Status::Ok();
 }
 
-Status Render(const VerifyReport& report, const std::string& format, std::ostream& out) {
+Status Render(const VerifyReport& report, const std::string& format, std::ostream& out, bool colour) {
   if (format == "json") RenderVerifyJson(report, out);
   else if (format == "sarif") RenderVerifySarif(report, out);
   else if (format == "junit") RenderVerifyJunit(report, out);
@@ -81,7 +82,7 @@ Status Render(const VerifyReport& report, const std::string& format, std::ostrea
   else if (format == "dot") RenderVerifyDot(report, out);
   else if (format == "oscal") RenderVerifyOscal(report, out);
   else if (format == "svg") return RenderSvg(report, out);
-  else RenderVerifyText(report, out);
+  else RenderVerifyText(report, out, colour);
   return Status::Ok();
 }
 
@@ -214,7 +215,9 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
     if (Status s = ReportFile::Open(options.output, &file); !s.ok()) return Fail(err, s.WithContext("--output"));
   }
   std::ostream& sink = file ? file->stream() : out;
-  if (Status s = Render(report, options.format, sink); !s.ok()) return Fail(err, s);
+  // Colour only for text on a terminal that is our own stdout (main passes std::cout).
+  bool colour = !file && &out == &std::cout && ColourWanted();
+  if (Status s = Render(report, options.format, sink, colour); !s.ok()) return Fail(err, s);
   if (file) {
     if (Status s = file->Commit(); !s.ok()) return Fail(err, s.WithContext("--output"));
   }
