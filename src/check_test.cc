@@ -3,33 +3,16 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include "geodb_fixture_test.h"
 
 namespace residency {
 namespace {
-
-const Jurisdictions& J() {
-  static const Jurisdictions* j = [] {
-    auto* out = new Jurisdictions;
-    REQUIRE(Jurisdictions::Load("geodb", out).ok());
-    return out;
-  }();
-  return *j;
-}
-
-const Operators& Ops() {
-  static const Operators* o = [] {
-    auto* out = new Operators;
-    REQUIRE(Operators::Load("geodb", out).ok());
-    return out;
-  }();
-  return *o;
-}
 
 Allowed AllowedOf(std::vector<std::string> locations) {
   Allowed a;
   for (const std::string& l : locations) {
     std::string error;
-    auto loc = J().ParseLocation(l, &error);
+    auto loc = TestJurisdictions().ParseLocation(l, &error);
     REQUIRE_MESSAGE(loc, error);
     a.countries |= loc->countries;
     a.locations.push_back(l);
@@ -135,7 +118,7 @@ struct Fixture {
                        "endpoints": [)" + endpoint_json + R"(]}],
       "flows": [{"from": "svc", "to": "s", "data": ["customer"]}]})";
     std::vector<Diagnostic> errors;
-    bool ok = ParseManifest("c.json", text, J(), &manifest, &errors);
+    bool ok = ParseManifest("c.json", text, TestJurisdictions(), &manifest, &errors);
     REQUIRE_MESSAGE(ok, (errors.empty() ? "" : errors[0].ToString()));
     graph = std::make_unique<ServiceGraph>(manifest);
     for (const Endpoint& e : manifest.nodes[1].endpoints) {
@@ -162,9 +145,9 @@ struct Fixture {
   std::vector<std::string> Run(const std::string& profile_name) {
     Profile p;
     Diagnostic error;
-    REQUIRE(LoadProfile(profile_name, J(), &p, &error));
+    REQUIRE(LoadProfile(profile_name, TestJurisdictions(), &p, &error));
     std::vector<std::string> out;
-    for (const Finding& f : CheckObservations(CheckInputs{manifest, *graph, J(), Ops(), endpoints, results}, p)) {
+    for (const Finding& f : CheckObservations(CheckInputs{manifest, *graph, TestJurisdictions(), TestOperators(), endpoints, results}, p)) {
       out.push_back(std::string(FindingStatusName(f.status)) + " " + f.kind + " " + f.subject);
     }
     std::sort(out.begin(), out.end());

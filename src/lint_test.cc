@@ -3,31 +3,23 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include "geodb_fixture_test.h"
 
 namespace residency {
 namespace {
-
-const Jurisdictions& J() {
-  static const Jurisdictions* j = [] {
-    auto* out = new Jurisdictions;
-    REQUIRE(Jurisdictions::Load("geodb", out).ok());
-    return out;
-  }();
-  return *j;
-}
 
 // Lints `text` under `profile` and returns "status kind subject" per finding, sorted.
 std::vector<std::string> LintText(const std::string& text, const std::string& profile_name) {
   Manifest m;
   std::vector<Diagnostic> errors;
-  bool ok = ParseManifest("l.json", text, J(), &m, &errors);
+  bool ok = ParseManifest("l.json", text, TestJurisdictions(), &m, &errors);
   REQUIRE_MESSAGE(ok, (errors.empty() ? "" : errors[0].ToString()));
   Profile profile;
   Diagnostic error;
-  REQUIRE_MESSAGE(LoadProfile(profile_name, J(), &profile, &error), error.ToString());
+  REQUIRE_MESSAGE(LoadProfile(profile_name, TestJurisdictions(), &profile, &error), error.ToString());
   ServiceGraph graph(m);
   std::vector<std::string> out;
-  for (const Finding& f : Lint(m, graph, J(), profile)) {
+  for (const Finding& f : Lint(m, graph, TestJurisdictions(), profile)) {
     out.push_back(std::string(FindingStatusName(f.status)) + " " + f.kind + " " + f.subject);
   }
   std::sort(out.begin(), out.end());
@@ -131,12 +123,12 @@ TEST_CASE("findings name requirement ids, path and position") {
   Manifest m;
   std::vector<Diagnostic> errors;
   std::string text = Edit(kComplete, R"("declared_region": "aws:eu-central-1")", R"("declared_region": "aws:us-east-1")");
-  REQUIRE(ParseManifest("l.json", text, J(), &m, &errors));
+  REQUIRE(ParseManifest("l.json", text, TestJurisdictions(), &m, &errors));
   Profile p;
   Diagnostic error;
-  REQUIRE(LoadProfile("eucs-high", J(), &p, &error));
+  REQUIRE(LoadProfile("eucs-high", TestJurisdictions(), &p, &error));
   ServiceGraph g(m);
-  auto findings = Lint(m, g, J(), p);
+  auto findings = Lint(m, g, TestJurisdictions(), p);
   REQUIRE(findings.size() == 1);
   const Finding& f = findings[0];
   CHECK(f.requirements == std::vector<std::string>{"EUCS DOC-03.1", "EUCS PSS-05.2"});

@@ -3,19 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include "geodb_fixture_test.h"
 
 namespace residency {
 namespace {
-
-const Jurisdictions& TestJurisdictions() {
-  static const Jurisdictions* j = [] {
-    auto* out = new Jurisdictions;
-    Status s = Jurisdictions::Load("geodb", out);
-    REQUIRE_MESSAGE(s.ok(), s.message());
-    return out;
-  }();
-  return *j;
-}
 
 // A small valid manifest; cases replace one part of it. Line numbers in the expected
 // messages refer to this layout.
