@@ -30,4 +30,11 @@ bool LoadManifestContext(const std::string& geodb_flag, const std::string& manif
   return true;
 }
 
+bool OpenGeodb(const std::string& geodb_flag, std::ostream& err, std::string* dir, std::unique_ptr<Geo>* geo) {
+  Status s = ResolveGeodbDir(geodb_flag, dir);
+  if (s.ok()) s = Geo::Open(*dir, geo);
+  if (!s.ok()) err << "residency: " << s.message() << "\n";
+  return s.ok();
+}
+
 }  // namespace residency

@@ -7,6 +7,9 @@
 #include <ostream>
 #include <string>
 
+#include <memory>
+
+#include "geo.h"
 #include "jurisdiction.h"
 #include "manifest.h"
 #include "profile.h"
@@ -32,6 +35,10 @@ struct ManifestContext {
 bool LoadManifestContext(const std::string& geodb_flag, const std::string& manifest_path,
                          const std::string& profile_flag, bool load_profile, std::ostream& err,
                          ManifestContext* ctx);
+
+// The geodb directory (--geodb, $RESIDENCY_GEODB, the default) and its sources opened, for
+// lookup and geodb info. On failure writes the message to `err` and returns false (exit 2).
+bool OpenGeodb(const std::string& geodb_flag, std::ostream& err, std::string* dir, std::unique_ptr<Geo>* geo);
 
 }  // namespace residency
 

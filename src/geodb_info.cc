@@ -7,9 +7,9 @@
 #include <ctime>
 #include <memory>
 
+#include "command_support.h"
 #include "commands.h"
 #include "geo.h"
-#include "paths.h"
 
 namespace residency {
 namespace {
@@ -27,15 +27,8 @@ std::string IsoDate(uint64_t epoch) {
 
 int RunGeodbInfo(const GeodbInfoOptions& options, std::ostream& out, std::ostream& err) {
   std::string dir;
-  if (Status s = ResolveGeodbDir(options.geodb_dir, &dir); !s.ok()) {
-    err << "residency: " << s.message() << "\n";
-    return kExitError;
-  }
   std::unique_ptr<Geo> geo;
-  if (Status s = Geo::Open(dir, &geo); !s.ok()) {
-    err << "residency: " << s.message() << "\n";
-    return kExitError;
-  }
+  if (!OpenGeodb(options.geodb_dir, err, &dir, &geo)) return kExitError;
   if (options.format == "json") {
     rapidjson::OStreamWrapper stream(out);
     rapidjson::PrettyWriter<rapidjson::OStreamWrapper> w(stream);

@@ -7,13 +7,13 @@
 #include <cctype>
 #include <memory>
 
+#include "command_support.h"
 #include "commands.h"
 #include "geo.h"
 #include "ip.h"
 #include "jurisdiction.h"
 #include "lookup_report.h"
 #include "manifest.h"
-#include "paths.h"
 #include "resolve.h"
 
 namespace residency {
@@ -59,15 +59,8 @@ int RunLookup(const LookupOptions& options, std::ostream& out, std::ostream& err
   }
 
   std::string dir;
-  if (Status s = ResolveGeodbDir(options.geodb_dir, &dir); !s.ok()) {
-    err << "residency: " << s.message() << "\n";
-    return kExitError;
-  }
   std::unique_ptr<Geo> geo;
-  if (Status s = Geo::Open(dir, &geo); !s.ok()) {
-    err << "residency: " << s.message() << "\n";
-    return kExitError;
-  }
+  if (!OpenGeodb(options.geodb_dir, err, &dir, &geo)) return kExitError;
   // Jurisdiction groups are an annotation here: a geodb without them (a user's own
   // directory of .mmdb files) still answers, with a note.
   std::optional<Jurisdictions> jurisdictions;
