@@ -81,6 +81,28 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   AddFormat(diff_cmd, &diff.format, {"text", "json"});
   diff_cmd->add_option("--output", diff.output, "write the change notice to FILE instead of stdout");
 
+  ProbeOptions probe;
+  CLI::App* probe_cmd = app.add_subcommand(
+      "probe", "HTTP(S) probes: status, TLS certificate, timings and location headers (HEAD, GET on 405/501)");
+  probe_cmd->add_option("URL", probe.urls, "http:// or https:// URLs")->required();
+  probe_cmd->add_option("--resolve", probe.resolve,
+                        "HOST:PORT:ADDRESS: connect to ADDRESS for HOST:PORT (as curl --resolve; repeatable)");
+  probe_cmd->add_option("--cacert", probe.cacert, "trust the CA certificates in this PEM file instead of the system's");
+  probe_cmd->add_option("--timeout-ms", probe.timeout_ms, "milliseconds per URL, redirects included")
+      ->check(CLI::Range(1L, 600000L))
+      ->capture_default_str();
+  probe_cmd->add_option("--connect-timeout-ms", probe.connect_timeout_ms, "milliseconds per connection")
+      ->check(CLI::Range(1L, 600000L))
+      ->capture_default_str();
+  probe_cmd->add_option("--max-redirects", probe.max_redirects, "redirects followed (http and https only)")
+      ->check(CLI::Range(0, 50))
+      ->capture_default_str();
+  probe_cmd->add_option("--concurrency", probe.concurrency, "URLs probed at once")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  AddFormat(probe_cmd, &probe.format, {"text", "json"});
+  probe_cmd->add_option("--output", probe.output, "write the results to FILE instead of stdout");
+
   LintOptions lint;
   CLI::App* lint_cmd = app.add_subcommand(
       "lint", "check a manifest: schema, references, disclosure completeness (no network)");
@@ -150,6 +172,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (sample_cmd->parsed()) return RunSample(sample, out, err);
     if (diff_cmd->parsed()) return RunDiff(diff, out, err);
     if (lookup_cmd->parsed()) return RunLookup(lookup, out, err);
+    if (probe_cmd->parsed()) return RunProbe(probe, out, err);
     if (info_cmd->parsed()) return RunGeodbInfo(info, out, err);
     if (update_cmd->parsed()) return RunGeodbUpdate(update, out, err);
   } catch (const std::exception& e) {

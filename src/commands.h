@@ -80,6 +80,22 @@ struct GeodbUpdateOptions {
 };
 int RunGeodbUpdate(const GeodbUpdateOptions& options, std::ostream& out, std::ostream& err);
 
+// `residency probe URL...` (probe.h): one HTTP(S) request per URL, HEAD (GET on 405/501),
+// with the TLS certificate, timings and location headers. 0 when every URL got an HTTP
+// answer, 3 when one could not be probed (timeout, refused, TLS, ...), 2 on bad input.
+struct ProbeOptions {
+  std::vector<std::string> urls;
+  std::vector<std::string> resolve;  // HOST:PORT:ADDRESS, as curl's --resolve
+  std::string cacert;                // PEM CA file trusted instead of the system's
+  long timeout_ms = 10000;           // per URL, redirects included
+  long connect_timeout_ms = 5000;
+  int max_redirects = 3;
+  int concurrency = 32;
+  std::string format = "text";       // text | json
+  std::string output;                // file; empty: `out`
+};
+int RunProbe(const ProbeOptions& options, std::ostream& out, std::ostream& err);
+
 // `residency diff OLD.json NEW.json` (diff.h): exit 1 when something moved outside the
 // allowed locations, 0 otherwise, 2 when a report cannot be read.
 struct DiffOptions {
