@@ -87,6 +87,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   probe_cmd->add_option("URL", probe.urls, "http:// or https:// URLs")->required();
   probe_cmd->add_option("--resolve", probe.resolve,
                         "HOST:PORT:ADDRESS: connect to ADDRESS for HOST:PORT (as curl --resolve; repeatable)");
+  probe_cmd->add_option("--address", probe.address,
+                        "connect each URL's host (on any port, redirects back to it included) to this IP "
+                        "instead of resolving it; Host, SNI and the certificate check keep the name");
   probe_cmd->add_option("--cacert", probe.cacert, "trust the CA certificates in this PEM file instead of the system's");
   probe_cmd->add_option("--timeout-ms", probe.timeout_ms, "milliseconds per URL, redirects included")
       ->check(CLI::Range(1L, 600000L))

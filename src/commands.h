@@ -86,6 +86,7 @@ int RunGeodbUpdate(const GeodbUpdateOptions& options, std::ostream& out, std::os
 struct ProbeOptions {
   std::vector<std::string> urls;
   std::vector<std::string> resolve;  // HOST:PORT:ADDRESS, as curl's --resolve
+  std::string address;               // connect every URL's host here (ProbeTarget::address)
   std::string cacert;                // PEM CA file trusted instead of the system's
   long timeout_ms = 10000;           // per URL, redirects included
   long connect_timeout_ms = 5000;

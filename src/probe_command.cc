@@ -4,6 +4,7 @@
 // probed. Exit code 3 when some URL got no HTTP answer, else 0 (any HTTP status counts
 // as an answer: a 404 still says where the service answers from).
 #include <memory>
+#include <optional>
 
 #include "commands.h"
 #include "output.h"
@@ -21,13 +22,18 @@ int Fail(std::ostream& err, const std::string& message) {
 }  // namespace
 
 int RunProbe(const ProbeOptions& options, std::ostream& out, std::ostream& err) {
+  std::optional<IpAddress> address;
+  if (!options.address.empty()) {
+    address = ParseIp(options.address);
+    if (!address) return Fail(err, "--address \"" + options.address + "\": not an IP address");
+  }
   std::vector<ProbeTarget> targets;
   for (size_t i = 0; i < options.urls.size(); ++i) {
     const std::string& url = options.urls[i];
     if (Status s = ValidateProbeUrl(url); !s.ok()) {
       return Fail(err, "URL " + std::to_string(i + 1) + " \"" + url + "\": " + s.message());
     }
-    targets.push_back(ProbeTarget{url, url, std::nullopt});
+    targets.push_back(ProbeTarget{url, url, address});
   }
   for (const std::string& entry : options.resolve) {
     if (Status s = ValidateResolveEntry(entry); !s.ok()) return Fail(err, "--resolve " + s.message());
