@@ -217,11 +217,21 @@ void RenderProbeText(const std::vector<ProbeResult>& results, std::ostream& out)
     if (r.location.empty()) {
       row("location", r.answered() ? "no location headers" : "-");
     }
-    for (const HeaderEvidence& e : r.location) {
+    // One line per header; a header naming several PoPs (x-served-by) lists them all.
+    for (size_t i = 0; i < r.location.size();) {
+      const HeaderEvidence& e = r.location[i];
+      std::vector<std::string> pops;
+      size_t j = i;
+      for (; j < r.location.size() && r.location[j].header == e.header && r.location[j].value == e.value &&
+             r.location[j].kind == e.kind && r.location[j].provider == e.provider;
+           ++j) {
+        if (!r.location[j].iata.empty()) pops.push_back(r.location[j].iata);
+      }
       std::string what = e.kind + " evidence, " + e.provider;
       if (!e.region.empty()) what += " region " + e.region;
-      if (!e.iata.empty()) what += " PoP " + e.iata;
+      if (!pops.empty()) what += (pops.size() == 1 ? " PoP " : " PoPs ") + Join(pops);
       row("location", e.header + ": " + e.value + " (" + what + ")");
+      i = j;
     }
   }
 }

@@ -9,6 +9,7 @@
 # message naming the argument), the time bounds, and that nothing leaves loopback (every
 # connection is to 127.0.0.1: the JSON, and strace's connect calls when strace exists).
 # Usage (from the project root): bash tests/probe_test.sh PATH/TO/residency
+# (KEEP_TMP=1 keeps the temporary directory: configs, certificates, logs, JSON outputs.)
 set -uo pipefail
 
 bin=${1:?usage: bash tests/probe_test.sh PATH/TO/residency}
@@ -229,6 +230,7 @@ check "region: address, port and timings" json region \
   'r["primary_ip"] == "127.0.0.1" and r["primary_port"] == '"$http_port"' and r["tls"] is None and r["timings_ms"]["tls"] is None and r["timings_ms"]["connect"] is not None and r["timings_ms"]["first_byte"] is not None and r["timings_ms"]["total"] >= r["timings_ms"]["first_byte"]'
 "$bin" probe "$base/region" >"$tmp/region.txt" 2>&1
 check "region: text shows the evidence" grep -qF "x-amz-bucket-region: eu-central-1 (storage evidence, aws region eu-central-1)" "$tmp/region.txt"
+check "region: text lists a header's PoPs on one line" grep -qF "(processing evidence, fastly PoPs IAD, FRA)" "$tmp/region.txt"
 check "request carries the residency User-Agent, no credentials" \
   grep -qE '"HEAD /region HTTP/1.1" 200 .*"residency/[0-9.]+ \(location probe\)"' "$tmp/nginx/access.log"
 
