@@ -2,7 +2,9 @@
 #include "text_util.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace residency {
@@ -18,10 +20,6 @@ std::string Answers(const AddressObservation& obs) {
     parts.push_back("feed " + obs.feed->provider + ":" + obs.feed->region + " " + obs.feed->region_country);
   }
   return Join(parts);
-}
-
-void Add(std::vector<Finding>* out, const CheckRule& rule, const EndpointResult& r, std::string message) {
-  out->push_back(Finding{rule.check, rule.status, r.id, rule.requirements, r.path, std::move(message), r.ref});
 }
 
 // Words that say nothing of who an organisation is.
@@ -48,43 +46,96 @@ std::set<std::string> SignificantWords(std::string_view name) {
   return words;
 }
 
-class Checker {
- public:
-  explicit Checker(const CheckInputs& in) : in_(in) {}
-  void Run(const CheckRule& rule);
-  std::vector<Finding> Take() { return std::move(findings_); }
+// The site of an address for backup-same-site: a provider region from the feed, else the
+// network the first country source names; "" when neither is known.
+std::string Site(const AddressObservation& o) {
+  if (o.feed && o.feed->scope == "regional") return o.feed->provider + ":" + o.feed->region;
+  for (const SourceEvidence& s : o.sources) {
+    if (s.kind == "country" && !s.prefix.empty()) return "net:" + s.prefix;
+  }
+  return "";
+}
 
- private:
-  void LocationViolation(const CheckRule& rule);
-  void Unverifiable(const CheckRule& rule);
-  void RegionMismatch(const CheckRule& rule);
-  void UndisclosedOperator(const CheckRule& rule);
-  void AsJurisdiction(const CheckRule& rule);
-  void BackupSameSite(const CheckRule& rule);
+}  // namespace
 
-  const CheckInputs& in_;
-  std::vector<Finding> findings_;
+// Checks that look at one endpoint at a time write their findings as each chunk comes;
+// jurisdiction-exposure and backup-same-site keep what they need and conclude in Finish.
+struct MeasuredChecks::State {
+  State(const Manifest& m, const ServiceGraph& g, const Jurisdictions& j, const Operators& o, const Profile& p)
+      : manifest(m), graph(g), jurisdictions(j), operators(o), profile(p), findings(p.rules.size()) {}
+
+  void LocationViolation(const CheckRule& rule, std::vector<Finding>* out);
+  void Unverifiable(const CheckRule& rule, std::vector<Finding>* out);
+  void RegionMismatch(const CheckRule& rule, std::vector<Finding>* out);
+  void UndisclosedOperator(const CheckRule& rule, std::vector<Finding>* out);
+  void NoteAsExposure(const CheckRule& rule);
+  void FinishAsExposure(const CheckRule& rule, std::vector<Finding>* out);
+  void NoteSites();
+  void FinishBackupSameSite(const CheckRule& rule, std::vector<Finding>* out);
+
+  const Manifest& manifest;
+  const ServiceGraph& graph;
+  const Jurisdictions& jurisdictions;
+  const Operators& operators;
+  const Profile& profile;
+  std::vector<std::vector<Finding>> findings;  // per rule of the profile
+  AllowedCache allowed{manifest};
+
+  // The chunk being added.
+  const std::vector<const Endpoint*>* endpoints = nullptr;
+  const std::vector<EndpointResult>* results = nullptr;
+
+  // undisclosed-operator: who the manifest says runs things.
+  bool operators_known = false;
+  std::set<std::string> declared_ids, declared_words;
+
+  // jurisdiction-exposure: per node, each AS registered outside and the endpoints on it.
+  struct Exposure {
+    AsEvidence as;
+    std::vector<std::string> endpoints;
+  };
+  std::map<size_t, std::vector<Exposure>> exposures;
+  std::optional<Location> exposure_within;
+  bool exposure_parsed = false;
+
+  // backup-same-site: the sites of storage, and each backup endpoint's addresses and sites.
+  bool sites_noted = false;
+  std::set<std::string> storage_sites;
+  struct Backup {
+    std::string id;
+    std::vector<std::string> path;
+    SourceRef ref;
+    std::vector<std::pair<std::string, std::string>> sites;  // address, site ("" unknown)
+  };
+  std::vector<Backup> backups;
 };
 
-void Checker::LocationViolation(const CheckRule& rule) {
-  AllowedCache cache(in_.manifest);
-  for (size_t i = 0; i < in_.results.size(); ++i) {
-    const EndpointResult& r = in_.results[i];
-    const Allowed& allowed = cache.For(in_.endpoints[i]->activity, in_.endpoints[i]->data);
-    if (!allowed.uncovered.empty()) continue;  // undisclosed-use says it
+namespace {
+
+void AddFinding(std::vector<Finding>* out, const CheckRule& rule, const EndpointResult& r, std::string message) {
+  out->push_back(Finding{rule.check, rule.status, r.id, rule.requirements, r.path, std::move(message), r.ref});
+}
+
+}  // namespace
+
+void MeasuredChecks::State::LocationViolation(const CheckRule& rule, std::vector<Finding>* out) {
+  for (size_t i = 0; i < results->size(); ++i) {
+    const EndpointResult& r = (*results)[i];
+    const Allowed& a = allowed.For((*endpoints)[i]->activity, (*endpoints)[i]->data);
+    if (!a.uncovered.empty()) continue;  // undisclosed-use says it
     std::vector<std::string> outside;
     for (const AddressObservation& o : r.observed) {
       if (o.placement == Placement::kOutside) outside.push_back(o.ip.ToString() + " (" + Answers(o) + ")");
     }
     if (outside.empty()) continue;
-    Add(&findings_, rule, r,
+    AddFinding(out, rule, r,
         r.id + " (" + r.activity + " of " + Join(r.data) + ") is located outside its declared locations " +
             Join(r.allowed) + ": " + Join(outside, "; "));
   }
 }
 
-void Checker::Unverifiable(const CheckRule& rule) {
-  for (const EndpointResult& r : in_.results) {
+void MeasuredChecks::State::Unverifiable(const CheckRule& rule, std::vector<Finding>* out) {
+  for (const EndpointResult& r : *results) {
     if (r.verdict != Verdict::kUnverified) continue;
     std::vector<std::string> why;
     if (r.resolution.status != ResolveStatus::kOk) {
@@ -96,14 +147,14 @@ void Checker::Unverifiable(const CheckRule& rule) {
     for (const AddressObservation& o : r.observed) {
       if (o.placement == Placement::kUnknown) why.push_back(o.ip.ToString() + ": " + o.reason);
     }
-    Add(&findings_, rule, r, "where " + r.id + " is cannot be verified: " + Join(why, "; "));
+    AddFinding(out, rule, r, "where " + r.id + " is cannot be verified: " + Join(why, "; "));
   }
 }
 
-void Checker::RegionMismatch(const CheckRule& rule) {
-  for (size_t i = 0; i < in_.results.size(); ++i) {
-    const Endpoint& e = *in_.endpoints[i];
-    const EndpointResult& r = in_.results[i];
+void MeasuredChecks::State::RegionMismatch(const CheckRule& rule, std::vector<Finding>* out) {
+  for (size_t i = 0; i < results->size(); ++i) {
+    const Endpoint& e = *(*endpoints)[i];
+    const EndpointResult& r = (*results)[i];
     if (!e.declared_region) continue;
     const Location& declared = *e.declared_region;
     std::vector<std::string> why;
@@ -126,20 +177,21 @@ void Checker::RegionMismatch(const CheckRule& rule) {
       }
     }
     if (why.empty()) continue;
-    Add(&findings_, rule, r, r.id + " is declared in " + declared.text + ", but " + Join(why, "; "));
+    AddFinding(out, rule, r, r.id + " is declared in " + declared.text + ", but " + Join(why, "; "));
   }
 }
 
-void Checker::UndisclosedOperator(const CheckRule& rule) {
+void MeasuredChecks::State::UndisclosedOperator(const CheckRule& rule, std::vector<Finding>* out) {
   // Who the manifest says runs things: provider ids where known, and the significant words
   // of every declared legal name.
-  std::set<std::string> declared_ids;
-  std::set<std::string> declared_words;
-  for (const Node& n : in_.manifest.nodes) {
-    if (std::string id = in_.operators.ByName(n.entity.legal_name); !id.empty()) declared_ids.insert(id);
-    for (const std::string& w : SignificantWords(n.entity.legal_name)) declared_words.insert(w);
-    for (const Location& l : n.declared_regions) {
-      if (l.region) declared_ids.insert(l.region->provider);
+  if (!operators_known) {
+    operators_known = true;
+    for (const Node& n : manifest.nodes) {
+      if (std::string id = operators.ByName(n.entity.legal_name); !id.empty()) declared_ids.insert(id);
+      for (const std::string& w : SignificantWords(n.entity.legal_name)) declared_words.insert(w);
+      for (const Location& l : n.declared_regions) {
+        if (l.region) declared_ids.insert(l.region->provider);
+      }
     }
   }
   auto declared_by_words = [&](const std::string& name) {
@@ -148,135 +200,165 @@ void Checker::UndisclosedOperator(const CheckRule& rule) {
     }
     return false;
   };
-  for (const EndpointResult& r : in_.results) {
+  for (const EndpointResult& r : *results) {
     std::vector<std::string> why;
     std::set<std::string> reported;
-    auto note = [&](const std::string& id, const std::string& evidence) {
+    // The evidence text is built only for what is reported: most networks are declared.
+    auto note = [&](const std::string& id, auto evidence) {
       if (id.empty() || declared_ids.count(id) || !reported.insert(id).second) return;
-      why.push_back(evidence);
+      why.push_back(evidence());
     };
-    std::vector<std::string> names = r.resolution.cnames;
-    if (r.target_kind != "ip") names.insert(names.begin(), r.resolution.name);
-    for (const std::string& n : names) {
-      if (n.empty()) continue;
-      note(in_.operators.ByZone(n), "the name " + n + " is in a zone of " + in_.operators.ByZone(n));
-    }
+    auto note_name = [&](const std::string& n) {
+      if (n.empty()) return;
+      std::string id = operators.ByZone(n);
+      note(id, [&] { return "the name " + n + " is in a zone of " + id; });
+    };
+    if (r.target_kind != "ip") note_name(r.resolution.name);
+    for (const std::string& n : r.resolution.cnames) note_name(n);
     for (const AddressObservation& o : r.observed) {
       if (o.feed) {
-        note(o.feed->provider, o.ip.ToString() + " is in " + o.feed->provider + "'s published ranges (" +
-                                   o.feed->service + ", " + o.feed->prefix + ")");
+        note(o.feed->provider, [&] {
+          return o.ip.ToString() + " is in " + o.feed->provider + "'s published ranges (" + o.feed->service + ", " +
+                 o.feed->prefix + ")";
+        });
         continue;
       }
       if (!o.as) continue;
-      std::string id = in_.operators.ByAsn(o.as->number);
-      if (id.empty()) id = in_.operators.ByName(o.as->organisation);
-      std::string evidence = o.ip.ToString() + " is announced by AS" + std::to_string(o.as->number) + " " + o.as->organisation;
+      std::string id = operators.ByAsn(o.as->number);
+      if (id.empty()) id = operators.ByName(o.as->organisation);
+      auto evidence = [&] {
+        return o.ip.ToString() + " is announced by AS" + std::to_string(o.as->number) + " " + o.as->organisation;
+      };
       if (!id.empty()) {
         note(id, evidence);
       } else if (!declared_by_words(o.as->organisation) && reported.insert("as:" + o.as->organisation).second) {
-        why.push_back(evidence);
+        why.push_back(evidence());
       }
     }
     if (why.empty()) continue;
-    Add(&findings_, rule, r,
+    AddFinding(out, rule, r,
         r.id + " runs on a network of no declared operator: " + Join(why, "; ") +
             " (a likely undisclosed subservice organisation)");
   }
 }
 
-void Checker::AsJurisdiction(const CheckRule& rule) {
-  std::string error;
-  auto within = in_.jurisdictions.ParseLocation(rule.within.empty() ? "EEA" : rule.within, &error);
-  if (!within) return;
+void MeasuredChecks::State::NoteAsExposure(const CheckRule& rule) {
+  if (!exposure_parsed) {
+    exposure_parsed = true;
+    std::string error;
+    exposure_within = jurisdictions.ParseLocation(rule.within.empty() ? "EEA" : rule.within, &error);
+  }
+  if (!exposure_within) return;
   // One finding per node and AS: the same network under every endpoint says it once.
-  struct Exposure {
-    const AsEvidence* as;
-    std::vector<std::string> endpoints;
-  };
-  // Results come in manifest order, so each node's endpoints are one run of them.
-  size_t begin = 0;
-  for (size_t n = 0; n < in_.manifest.nodes.size(); ++n) {
-    const Node& node = in_.manifest.nodes[n];
-    size_t end = begin;
-    while (end < in_.results.size() && in_.endpoints[end]->node == n) ++end;
-    std::vector<Exposure> exposures;
-    for (size_t i = begin; i < end; ++i) {
-      const EndpointResult& r = in_.results[i];
-      for (const AddressObservation& o : r.observed) {
-        if (!o.as || o.as->registered_country.empty() || within->countries.Contains(o.as->registered_country)) continue;
-        auto it = std::find_if(exposures.begin(), exposures.end(), [&](const Exposure& x) {
-          return x.as->number == o.as->number && x.as->registered_country == o.as->registered_country;
-        });
-        if (it == exposures.end()) it = exposures.insert(exposures.end(), Exposure{&*o.as, {}});
-        if (std::find(it->endpoints.begin(), it->endpoints.end(), r.id) == it->endpoints.end()) {
-          it->endpoints.push_back(r.id);
-        }
+  for (size_t i = 0; i < results->size(); ++i) {
+    const EndpointResult& r = (*results)[i];
+    for (const AddressObservation& o : r.observed) {
+      if (!o.as || o.as->registered_country.empty() || exposure_within->countries.Contains(o.as->registered_country)) {
+        continue;
       }
+      std::vector<Exposure>& list = exposures[(*endpoints)[i]->node];
+      auto it = std::find_if(list.begin(), list.end(), [&](const Exposure& x) {
+        return x.as.number == o.as->number && x.as.registered_country == o.as->registered_country;
+      });
+      if (it == list.end()) it = list.insert(list.end(), Exposure{*o.as, {}});
+      // Results come in manifest order: an endpoint already listed is the last one.
+      if (it->endpoints.empty() || it->endpoints.back() != r.id) it->endpoints.push_back(r.id);
     }
-    for (const Exposure& x : exposures) {
-      std::vector<std::string> path = in_.graph.PathTo(n, "customer");
-      if (path.empty()) path = {node.id};
-      findings_.push_back(Finding{
-          rule.check, rule.status, node.id, rule.requirements, path,
-          "the network of " + Join(x.endpoints) + " is announced by AS" + std::to_string(x.as->number) + " " +
-              x.as->organisation + ", registered in " + x.as->registered_country + ", outside " + within->text +
-              ": the network's operator answers to that jurisdiction",
-          node.ref});
-    }
-    begin = end;
   }
 }
 
-void Checker::BackupSameSite(const CheckRule& rule) {
-  // A site: a provider region from the feed, else the network the first country source
-  // names. An address with neither has no site and matches nothing.
-  auto site = [](const AddressObservation& o) -> std::string {
-    if (o.feed && o.feed->scope == "regional") return o.feed->provider + ":" + o.feed->region;
-    for (const SourceEvidence& s : o.sources) {
-      if (s.kind == "country" && !s.prefix.empty()) return "net:" + s.prefix;
-    }
-    return "";
-  };
-  std::set<std::string> storage_sites;
-  for (size_t i = 0; i < in_.results.size(); ++i) {
-    if (in_.endpoints[i]->activity != Activity::kStorage) continue;
-    for (const AddressObservation& o : in_.results[i].observed) {
-      if (std::string s = site(o); !s.empty()) storage_sites.insert(s);
+void MeasuredChecks::State::FinishAsExposure(const CheckRule& rule, std::vector<Finding>* out) {
+  for (const auto& [n, list] : exposures) {
+    const Node& node = manifest.nodes[n];
+    for (const Exposure& x : list) {
+      std::vector<std::string> path = graph.PathTo(n, "customer");
+      if (path.empty()) path = {node.id};
+      out->push_back(Finding{
+          rule.check, rule.status, node.id, rule.requirements, path,
+          "the network of " + Join(x.endpoints) + " is announced by AS" + std::to_string(x.as.number) + " " +
+              x.as.organisation + ", registered in " + x.as.registered_country + ", outside " +
+              exposure_within->text + ": the network's operator answers to that jurisdiction",
+          node.ref});
     }
   }
-  for (size_t i = 0; i < in_.results.size(); ++i) {
-    const EndpointResult& r = in_.results[i];
-    if (in_.endpoints[i]->activity != Activity::kBackup || r.observed.empty()) continue;
+}
+
+void MeasuredChecks::State::NoteSites() {
+  for (size_t i = 0; i < results->size(); ++i) {
+    const EndpointResult& r = (*results)[i];
+    Activity activity = (*endpoints)[i]->activity;
+    if (activity == Activity::kStorage) {
+      for (const AddressObservation& o : r.observed) {
+        if (std::string s = Site(o); !s.empty()) storage_sites.insert(std::move(s));
+      }
+    } else if (activity == Activity::kBackup && !r.observed.empty()) {
+      Backup b{r.id, r.path, r.ref, {}};
+      for (const AddressObservation& o : r.observed) b.sites.emplace_back(o.ip.ToString(), Site(o));
+      backups.push_back(std::move(b));
+    }
+  }
+}
+
+void MeasuredChecks::State::FinishBackupSameSite(const CheckRule& rule, std::vector<Finding>* out) {
+  for (const Backup& b : backups) {
     std::vector<std::string> shared;
     bool all = true;
-    for (const AddressObservation& o : r.observed) {
-      std::string s = site(o);
+    for (const auto& [ip, s] : b.sites) {
       if (s.empty() || !storage_sites.count(s)) {
         all = false;
         break;
       }
-      shared.push_back(o.ip.ToString() + " in " + (s.rfind("net:", 0) == 0 ? "network " + s.substr(4) : s));
+      shared.push_back(ip + " in " + (s.rfind("net:", 0) == 0 ? "network " + s.substr(4) : s));
     }
     if (!all) continue;
-    Add(&findings_, rule, r,
-        "backups at " + r.id + " are observed at the same site as primary storage: " + Join(shared, "; "));
+    out->push_back(Finding{rule.check, rule.status, b.id, rule.requirements, b.path,
+                           "backups at " + b.id + " are observed at the same site as primary storage: " +
+                               Join(shared, "; "),
+                           b.ref});
   }
 }
 
-void Checker::Run(const CheckRule& rule) {
-  using Fn = void (Checker::*)(const CheckRule&);
-  static const std::map<std::string, Fn> kChecks = {
-      {"location-violation", &Checker::LocationViolation},
-      {"unverifiable", &Checker::Unverifiable},
-      {"region-mismatch", &Checker::RegionMismatch},
-      {"undisclosed-operator", &Checker::UndisclosedOperator},
-      {"jurisdiction-exposure", &Checker::AsJurisdiction},
-      {"backup-same-site", &Checker::BackupSameSite},
-  };
-  if (auto it = kChecks.find(rule.check); it != kChecks.end()) (this->*(it->second))(rule);
+MeasuredChecks::MeasuredChecks(const Manifest& manifest, const ServiceGraph& graph, const Jurisdictions& jurisdictions,
+                               const Operators& operators, const Profile& profile)
+    : state_(std::make_unique<State>(manifest, graph, jurisdictions, operators, profile)) {}
+
+MeasuredChecks::~MeasuredChecks() = default;
+
+void MeasuredChecks::Add(const std::vector<const Endpoint*>& endpoints, const std::vector<EndpointResult>& results) {
+  State& s = *state_;
+  s.endpoints = &endpoints;
+  s.results = &results;
+  for (size_t k = 0; k < s.profile.rules.size(); ++k) {
+    const CheckRule& rule = s.profile.rules[k];
+    std::vector<Finding>* out = &s.findings[k];
+    if (rule.check == "location-violation") s.LocationViolation(rule, out);
+    else if (rule.check == "unverifiable") s.Unverifiable(rule, out);
+    else if (rule.check == "region-mismatch") s.RegionMismatch(rule, out);
+    else if (rule.check == "undisclosed-operator") s.UndisclosedOperator(rule, out);
+    else if (rule.check == "jurisdiction-exposure") s.NoteAsExposure(rule);
+    else if (rule.check == "backup-same-site" && !s.sites_noted) {
+      s.NoteSites();
+      s.sites_noted = true;  // once per chunk, whatever the number of rules naming it
+    }
+  }
+  s.sites_noted = false;
+  s.endpoints = nullptr;
+  s.results = nullptr;
 }
 
-}  // namespace
+std::vector<Finding> MeasuredChecks::Finish() {
+  State& s = *state_;
+  std::vector<Finding> all;
+  for (size_t k = 0; k < s.profile.rules.size(); ++k) {
+    const CheckRule& rule = s.profile.rules[k];
+    if (rule.check == "jurisdiction-exposure" && s.exposure_within) s.FinishAsExposure(rule, &s.findings[k]);
+    if (rule.check == "backup-same-site") s.FinishBackupSameSite(rule, &s.findings[k]);
+    std::move(s.findings[k].begin(), s.findings[k].end(), std::back_inserter(all));
+    s.findings[k].clear();
+  }
+  return all;
+}
+
 
 std::vector<std::string> Votes(const AddressObservation& obs) {
   std::vector<std::string> votes;
@@ -341,9 +423,9 @@ Verdict EndpointVerdict(const EndpointResult& r) {
 }
 
 std::vector<Finding> CheckObservations(const CheckInputs& in, const Profile& profile) {
-  Checker checker(in);
-  for (const CheckRule& rule : profile.rules) checker.Run(rule);
-  return checker.Take();
+  MeasuredChecks checks(in.manifest, in.graph, in.jurisdictions, in.operators, profile);
+  checks.Add(in.endpoints, in.results);
+  return checks.Finish();
 }
 
 }  // namespace residency

@@ -12,6 +12,7 @@
 #ifndef RESIDENCY_CHECK_H_
 #define RESIDENCY_CHECK_H_
 
+#include <memory>
 #include <vector>
 
 #include "declarations.h"
@@ -49,6 +50,30 @@ struct CheckInputs {
 
 // The measured checks of `profile`, in profile order.
 std::vector<Finding> CheckObservations(const CheckInputs& in, const Profile& profile);
+
+// The same checks over endpoints that arrive a chunk at a time, in manifest order (verify
+// streams large runs and keeps no chunk once it is written). Checks of one endpoint at a
+// time run as each chunk is added; jurisdiction-exposure (per node and AS) and
+// backup-same-site (storage sites across the whole service) keep compact facts and
+// conclude in Finish. The findings are those of CheckObservations over all endpoints, in
+// the same order. Everything passed to the constructor must outlive the object.
+class MeasuredChecks {
+ public:
+  MeasuredChecks(const Manifest& manifest, const ServiceGraph& graph, const Jurisdictions& jurisdictions,
+                 const Operators& operators, const Profile& profile);
+  ~MeasuredChecks();
+  MeasuredChecks(const MeasuredChecks&) = delete;
+  MeasuredChecks& operator=(const MeasuredChecks&) = delete;
+
+  // Parallel: endpoints[i] is the manifest endpoint of results[i]. Needed only during the call.
+  void Add(const std::vector<const Endpoint*>& endpoints, const std::vector<EndpointResult>& results);
+  // The findings, in profile order; call once, after the last Add.
+  std::vector<Finding> Finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace residency
 

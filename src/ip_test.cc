@@ -1,5 +1,7 @@
 #include "ip.h"
 
+#include <arpa/inet.h>
+
 #include <doctest/doctest.h>
 
 namespace residency {
@@ -24,6 +26,18 @@ TEST_CASE("ParseIp accepts literals and rejects the rest") {
     auto ip = ParseIp(c.text);
     CHECK(ip.has_value() == c.ok);
     if (ip) CHECK(ip->ToString() == c.canonical);
+  }
+}
+
+TEST_CASE("IPv4 text agrees with inet_ntop for every octet value") {
+  for (unsigned v = 0; v < 256; ++v) {
+    IpAddress ip;
+    ip.bytes = {static_cast<uint8_t>(v), static_cast<uint8_t>(255 - v), static_cast<uint8_t>(v / 10), 0};
+    char want[INET_ADDRSTRLEN];
+    REQUIRE(inet_ntop(AF_INET, ip.bytes.data(), want, sizeof want) != nullptr);
+    CAPTURE(v);
+    CHECK(ip.ToString() == want);
+    CHECK(ParseIp(want) == ip);
   }
 }
 

@@ -7,6 +7,7 @@
 #ifndef RESIDENCY_OUTPUT_H_
 #define RESIDENCY_OUTPUT_H_
 
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <ostream>
@@ -27,6 +28,16 @@ class JsonOut {
   void Put(char c) {
     buf_[used_++] = c;
     if (used_ == sizeof buf_) Flush();
+  }
+  // Many bytes at once (already valid JSON text, for Writer::RawValue's place).
+  void Write(const char* data, size_t size) {
+    if (size >= sizeof buf_ - used_) {
+      Flush();
+      out_.write(data, static_cast<std::streamsize>(size));
+      return;
+    }
+    std::memcpy(buf_ + used_, data, size);
+    used_ += size;
   }
   void Flush() {
     out_.write(buf_, static_cast<std::streamsize>(used_));

@@ -4,9 +4,12 @@
 #include <cstdio>
 
 #include "output.h"
+#include "parallel.h"
 
 #include <rapidjson/ostreamwrapper.h>
 #include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <unistd.h>
 
@@ -162,20 +165,23 @@ void RenderLintJson(const LintReport& r, std::ostream& out) {
 namespace residency {
 namespace {
 
-using JsonWriter = rapidjson::PrettyWriter<JsonOut>;
 
-void JStr(JsonWriter& w, const std::string& s) { w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size())); }
-void JOpt(JsonWriter& w, const std::optional<std::string>& s) {
+template <typename W>
+void JStr(W& w, const std::string& s) { w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size())); }
+template <typename W>
+void JOpt(W& w, const std::optional<std::string>& s) {
   if (s) JStr(w, *s);
   else w.Null();
 }
-void JList(JsonWriter& w, const std::vector<std::string>& items) {
+template <typename W>
+void JList(W& w, const std::vector<std::string>& items) {
   w.StartArray();
   for (const std::string& s : items) JStr(w, s);
   w.EndArray();
 }
 
-void WriteFinding(JsonWriter& w, const std::string& manifest_path, const Finding& f) {
+template <typename W>
+void WriteFinding(W& w, const std::string& manifest_path, const Finding& f) {
   w.StartObject();
   w.Key("kind"); JStr(w, f.kind);
   w.Key("status"); JStr(w, std::string(FindingStatusName(f.status)));
@@ -195,7 +201,8 @@ void WriteFinding(JsonWriter& w, const std::string& manifest_path, const Finding
   w.EndObject();
 }
 
-void WriteResolution(JsonWriter& w, const Resolution& r) {
+template <typename W>
+void WriteResolution(W& w, const Resolution& r) {
   w.StartObject();
   w.Key("name"); JStr(w, r.name);
   w.Key("status"); JStr(w, std::string(ResolveStatusName(r.status)));
@@ -231,7 +238,8 @@ void WriteResolution(JsonWriter& w, const Resolution& r) {
   w.EndObject();
 }
 
-void WriteObservation(JsonWriter& w, const AddressObservation& o) {
+template <typename W>
+void WriteObservation(W& w, const AddressObservation& o) {
   w.StartObject();
   w.Key("ip"); JStr(w, o.ip.ToString());
   w.Key("country"); JOpt(w, o.country);
@@ -284,6 +292,79 @@ void WriteObservation(JsonWriter& w, const AddressObservation& o) {
   w.EndObject();
 }
 
+template <typename W>
+void WriteEndpoint(W& w, const std::string& manifest_path, const EndpointResult& e) {
+  w.StartObject();
+  w.Key("id"); JStr(w, e.id);
+  w.Key("node"); JStr(w, e.node);
+  w.Key("activity"); JStr(w, e.activity);
+  w.Key("data"); JList(w, e.data);
+  w.Key("target"); JStr(w, e.target);
+  w.Key("target_kind"); JStr(w, e.target_kind);
+  w.Key("declared_region");
+  if (e.declared_region.empty()) w.Null();
+  else JStr(w, e.declared_region);
+  w.Key("verdict"); JStr(w, std::string(VerdictName(e.verdict)));
+  w.Key("allowed"); JList(w, e.allowed);
+  w.Key("observed");
+  w.StartArray();
+  for (const AddressObservation& o : e.observed) WriteObservation(w, o);
+  w.EndArray();
+  w.Key("resolution"); WriteResolution(w, e.resolution);
+  w.Key("host_pattern");
+  if (e.host_pattern) {
+    w.StartObject();
+    w.Key("provider"); JStr(w, e.host_pattern->provider);
+    w.Key("region"); JStr(w, e.host_pattern->region);
+    w.Key("service"); JStr(w, e.host_pattern->service);
+    w.Key("pattern"); JStr(w, e.host_pattern->pattern);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
+  w.Key("path"); JList(w, e.path);
+  w.Key("location");
+  w.StartObject();
+  w.Key("file"); JStr(w, manifest_path);
+  w.Key("pointer"); JStr(w, e.ref.pointer);
+  if (e.ref.pos.known()) {
+    w.Key("line"); w.Uint(e.ref.pos.line);
+    w.Key("column"); w.Uint(e.ref.pos.column);
+  }
+  w.EndObject();
+  w.EndObject();
+}
+
+// The endpoints of a large report, rendered on every core: each thread writes a run of
+// endpoints as compact JSON into its own buffer, and the buffers go out in order as raw
+// array elements. A batch at a time, so the buffers stay a bounded fraction of the report.
+template <typename W>
+void WriteEndpointsParallel(const std::string& manifest_path, const std::vector<EndpointResult>& endpoints, W* w,
+                            JsonOut* os) {
+  constexpr size_t kPerThread = 8192;
+  const size_t threads = Workers();
+  std::vector<rapidjson::StringBuffer> buffers(threads);
+  for (size_t batch = 0; batch < endpoints.size(); batch += kPerThread * threads) {
+    size_t batch_end = std::min(endpoints.size(), batch + kPerThread * threads);
+    ParallelFor(batch_end - batch, kPerThread / 4, [&](size_t begin, size_t end, size_t chunk) {
+      rapidjson::StringBuffer& sb = buffers[chunk];
+      sb.Clear();
+      rapidjson::Writer<rapidjson::StringBuffer> ew(sb);
+      ew.StartArray();
+      for (size_t i = batch + begin; i < batch + end; ++i) WriteEndpoint(ew, manifest_path, endpoints[i]);
+      ew.EndArray();
+    });
+    for (rapidjson::StringBuffer& sb : buffers) {
+      if (sb.GetSize() > 2) {
+        // RawValue copies a byte at a time; let it write only the separator, then the bulk.
+        w->RawValue("", 0, rapidjson::kObjectType);
+        os->Write(sb.GetString() + 1, sb.GetSize() - 2);
+      }
+      sb.Clear();
+    }
+  }
+}
+
 }  // namespace
 
 std::string_view PlacementName(Placement p) {
@@ -305,8 +386,22 @@ std::string_view VerdictName(Verdict v) {
 }
 
 size_t VerifyReport::CountVerdict(Verdict v) const {
-  return static_cast<size_t>(std::count_if(endpoints.begin(), endpoints.end(),
-                                           [&](const EndpointResult& e) { return e.verdict == v; }));
+  size_t kept = static_cast<size_t>(
+      std::count_if(endpoints.begin(), endpoints.end(), [&](const EndpointResult& e) { return e.verdict == v; }));
+  switch (v) {
+    case Verdict::kPass: return kept + streamed.pass;
+    case Verdict::kFail: return kept + streamed.fail;
+    case Verdict::kUnverified: return kept + streamed.unverified;
+  }
+  return kept;
+}
+
+void VerifyReport::Tally::Add(Verdict v) {
+  switch (v) {
+    case Verdict::kPass: ++pass; break;
+    case Verdict::kFail: ++fail; break;
+    case Verdict::kUnverified: ++unverified; break;
+  }
 }
 
 FindingCounts VerifyReport::Counts() const {
@@ -324,7 +419,8 @@ int VerifyReport::ExitCode() const {
 
 namespace {
 
-void WriteSample(JsonWriter& w, const SampleResult& s) {
+template <typename W>
+void WriteSample(W& w, const SampleResult& s) {
   w.Key("sample");
   w.StartObject();
   w.Key("plan"); JStr(w, s.plan_path);
@@ -350,10 +446,11 @@ void WriteSample(JsonWriter& w, const SampleResult& s) {
 
 }  // namespace
 
-void RenderVerifyJson(const VerifyReport& r, std::ostream& out) {
-  JsonOut os(out);
-  JsonWriter w(os);
-  w.SetIndent(' ', 2);
+namespace {
+
+// Everything known before the first endpoint is verified: the object's opening members.
+template <typename W>
+void WriteHead(const VerifyReport& r, W& w) {
   w.StartObject();
   w.Key("report_version"); w.Int(1);
   w.Key("kind"); JStr(w, "verify");
@@ -393,6 +490,11 @@ void RenderVerifyJson(const VerifyReport& r, std::ostream& out) {
   w.Key("servers"); JList(w, r.resolver_servers);
   w.EndObject();
   w.Key("started_at"); JStr(w, r.started_at);
+}
+
+// finished_at, summary, result and the sample: known only at the end.
+template <typename W>
+void WriteOutcome(const VerifyReport& r, W& w) {
   w.Key("finished_at"); JStr(w, r.finished_at);
   FindingCounts c = r.Counts();
   w.Key("summary");
@@ -411,57 +513,80 @@ void RenderVerifyJson(const VerifyReport& r, std::ostream& out) {
   int code = r.ExitCode();
   w.Key("result"); JStr(w, code == 1 ? "fail" : code == 3 ? "unverified" : "pass");
   if (r.sample) WriteSample(w, *r.sample);
-  w.Key("endpoints");
-  w.StartArray();
-  for (const EndpointResult& e : r.endpoints) {
-    w.StartObject();
-    w.Key("id"); JStr(w, e.id);
-    w.Key("node"); JStr(w, e.node);
-    w.Key("activity"); JStr(w, e.activity);
-    w.Key("data"); JList(w, e.data);
-    w.Key("target"); JStr(w, e.target);
-    w.Key("target_kind"); JStr(w, e.target_kind);
-    w.Key("declared_region");
-    if (e.declared_region.empty()) w.Null();
-    else JStr(w, e.declared_region);
-    w.Key("verdict"); JStr(w, std::string(VerdictName(e.verdict)));
-    w.Key("allowed"); JList(w, e.allowed);
-    w.Key("observed");
-    w.StartArray();
-    for (const AddressObservation& o : e.observed) WriteObservation(w, o);
-    w.EndArray();
-    w.Key("resolution"); WriteResolution(w, e.resolution);
-    w.Key("host_pattern");
-    if (e.host_pattern) {
-      w.StartObject();
-      w.Key("provider"); JStr(w, e.host_pattern->provider);
-      w.Key("region"); JStr(w, e.host_pattern->region);
-      w.Key("service"); JStr(w, e.host_pattern->service);
-      w.Key("pattern"); JStr(w, e.host_pattern->pattern);
-      w.EndObject();
-    } else {
-      w.Null();
-    }
-    w.Key("path"); JList(w, e.path);
-    w.Key("location");
-    w.StartObject();
-    w.Key("file"); JStr(w, r.manifest_path);
-    w.Key("pointer"); JStr(w, e.ref.pointer);
-    if (e.ref.pos.known()) {
-      w.Key("line"); w.Uint(e.ref.pos.line);
-      w.Key("column"); w.Uint(e.ref.pos.column);
-    }
-    w.EndObject();
-    w.EndObject();
-  }
-  w.EndArray();
+}
+
+template <typename W>
+void WriteFindings(const VerifyReport& r, W& w) {
   w.Key("findings");
   w.StartArray();
   for (const Finding& f : r.findings) WriteFinding(w, r.manifest_path, f);
   w.EndArray();
+}
+
+// A whole report, for people: the outcome before the endpoints.
+template <typename W>
+void WriteVerifyJson(const VerifyReport& r, W& w) {
+  WriteHead(r, w);
+  WriteOutcome(r, w);
+  w.Key("endpoints");
+  w.StartArray();
+  for (const EndpointResult& e : r.endpoints) WriteEndpoint(w, r.manifest_path, e);
+  w.EndArray();
+  WriteFindings(r, w);
   w.EndObject();
+}
+
+}  // namespace
+
+void RenderVerifyJson(const VerifyReport& r, std::ostream& out) {
+  if (r.endpoints.size() > kPrettyJsonMaxEndpoints) {
+    VerifyJsonStream stream(out);
+    stream.Endpoints(r, r.endpoints);
+    stream.End(r);
+    return;
+  }
+  JsonOut os(out);
+  rapidjson::PrettyWriter<JsonOut> w(os);
+  w.SetIndent(' ', 2);
+  WriteVerifyJson(r, w);
   os.Flush();
   out << "\n";
+}
+
+struct VerifyJsonStream::Impl {
+  explicit Impl(std::ostream& o) : out(o), os(o), w(os) {}
+  std::ostream& out;
+  JsonOut os;
+  rapidjson::Writer<JsonOut> w;
+  bool begun = false;
+  void Begin(const VerifyReport& r) {
+    if (begun) return;
+    begun = true;
+    WriteHead(r, w);
+    w.Key("endpoints");
+    w.StartArray();
+  }
+};
+
+VerifyJsonStream::VerifyJsonStream(std::ostream& out) : impl_(std::make_unique<Impl>(out)) {}
+VerifyJsonStream::~VerifyJsonStream() = default;
+
+Status VerifyJsonStream::Endpoints(const VerifyReport& r, const std::vector<EndpointResult>& chunk) {
+  impl_->Begin(r);
+  WriteEndpointsParallel(r.manifest_path, chunk, &impl_->w, &impl_->os);
+  impl_->os.Flush();
+  return impl_->out ? Status::Ok() : Status::IoError("writing the report failed (disk full?)");
+}
+
+Status VerifyJsonStream::End(const VerifyReport& r) {
+  impl_->Begin(r);
+  impl_->w.EndArray();
+  WriteFindings(r, impl_->w);
+  WriteOutcome(r, impl_->w);
+  impl_->w.EndObject();
+  impl_->os.Flush();
+  impl_->out << "\n";
+  return impl_->out ? Status::Ok() : Status::IoError("writing the report failed (disk full?)");
 }
 
 void RenderVerifyText(const VerifyReport& r, std::ostream& out, bool colour) {

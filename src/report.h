@@ -5,7 +5,10 @@
 #ifndef RESIDENCY_REPORT_H_
 #define RESIDENCY_REPORT_H_
 
+#include <boost/iterator/indirect_iterator.hpp>
+
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -15,6 +18,7 @@
 #include "ip.h"
 #include "resolve.h"
 #include "sample.h"
+#include "status.h"
 
 namespace residency {
 
@@ -87,6 +91,31 @@ struct AddressObservation {
   std::vector<std::string> notes;      // e.g. "sources disagree inside the allowed area: NL vs FR"
 };
 
+// An endpoint's observed addresses. Each observation is immutable and shared: endpoints
+// that resolve to the same address under the same allowed locations hold one record, so a
+// large estate keeps one copy of the evidence per distinct address, not one per endpoint.
+// Reads like a vector of AddressObservation.
+class Observations {
+ public:
+  using Ref = std::shared_ptr<const AddressObservation>;
+  using const_iterator = boost::indirect_iterator<std::vector<Ref>::const_iterator>;
+
+  Observations() = default;
+  Observations(std::initializer_list<AddressObservation> list) {
+    for (const AddressObservation& o : list) push_back(o);
+  }
+  void push_back(AddressObservation o) { items_.push_back(std::make_shared<const AddressObservation>(std::move(o))); }
+  void push_back(Ref shared) { items_.push_back(std::move(shared)); }
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  const AddressObservation& operator[](size_t i) const { return *items_[i]; }
+  const_iterator begin() const { return const_iterator(items_.begin()); }
+  const_iterator end() const { return const_iterator(items_.end()); }
+
+ private:
+  std::vector<Ref> items_;
+};
+
 struct HostPatternEvidence {
   std::string provider, region, service, pattern;
 };
@@ -101,7 +130,7 @@ struct EndpointResult {
   std::string declared_region;   // "" when none
   Verdict verdict = Verdict::kUnverified;
   std::vector<std::string> allowed;  // as declared (cli.md "allowed")
-  std::vector<AddressObservation> observed;
+  Observations observed;
   // For host and url targets; a literal IP has status kOk, no chain and no evidence.
   Resolution resolution;
   std::optional<HostPatternEvidence> host_pattern;
@@ -127,8 +156,13 @@ struct VerifyReport {
   std::vector<EndpointResult> endpoints;
   std::vector<Finding> findings;
   std::optional<SampleResult> sample;  // `verify --sample`: only the plan's endpoints are above
+  // Endpoints handed to a sink instead of kept above (a streamed run), by verdict.
+  struct Tally {
+    size_t pass = 0, fail = 0, unverified = 0;
+    void Add(Verdict v);
+  } streamed;
 
-  // Endpoints by verdict (cli.md "summary").
+  // Endpoints by verdict (cli.md "summary"), streamed ones included.
   size_t CountVerdict(Verdict v) const;
   FindingCounts Counts() const;
   // cli.md: 1 when any finding or endpoint fails, else 3 when any is unverified (as a
@@ -140,7 +174,31 @@ void RenderVerifyText(const VerifyReport& report, std::ostream& out, bool colour
 
 // Whether text on stdout should be coloured: a terminal, and NO_COLOR unset or empty.
 bool ColourWanted();
+// Indented for people, the summary before the endpoints, up to kPrettyJsonMaxEndpoints
+// endpoints; above, as VerifyJsonStream writes it.
+inline constexpr size_t kPrettyJsonMaxEndpoints = 10000;
 void RenderVerifyJson(const VerifyReport& report, std::ostream& out);
+
+// A large verify report in JSON, written while verify runs (verify.h, VerifyInputs::sink):
+// the opening members at the first chunk, each chunk of endpoints as it is verified, then
+// the findings and the outcome (finished_at, summary, result), which are known last. The
+// same members as RenderVerifyJson, compact (one line, a third smaller), endpoints
+// rendered on every core. `out` must outlive the stream.
+class VerifyJsonStream {
+ public:
+  explicit VerifyJsonStream(std::ostream& out);
+  ~VerifyJsonStream();
+  VerifyJsonStream(const VerifyJsonStream&) = delete;
+  VerifyJsonStream& operator=(const VerifyJsonStream&) = delete;
+
+  // `report` supplies the opening members (its endpoints are not read).
+  Status Endpoints(const VerifyReport& report, const std::vector<EndpointResult>& chunk);
+  Status End(const VerifyReport& report);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace residency
 

@@ -66,12 +66,14 @@ VerifyReport SmallReport() {
   lit.resolution = Resolution{};
   lit.resolution.status = ResolveStatus::kOk;
   lit.resolution.addresses = {*ParseIp("192.0.2.1")};
-  lit.observed[0].ip = *ParseIp("192.0.2.1");
-  lit.observed[0].country.reset();
-  lit.observed[0].placement = Placement::kUnknown;
-  lit.observed[0].reason = "no geolocation source answers for this address";
-  lit.observed[0].feed.reset();
-  lit.observed[0].as.reset();
+  AddressObservation unknown = o;
+  unknown.ip = *ParseIp("192.0.2.1");
+  unknown.country.reset();
+  unknown.placement = Placement::kUnknown;
+  unknown.reason = "no geolocation source answers for this address";
+  unknown.feed.reset();
+  unknown.as.reset();
+  lit.observed = {unknown};
   lit.verdict = Verdict::kUnverified;
   r.endpoints.push_back(lit);
 

@@ -1,13 +1,16 @@
 #include "verify.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "check.h"
 #include "declarations.h"
 #include "json_source.h"
 #include "lint.h"
+#include "parallel.h"
 
 namespace residency {
 namespace {
@@ -53,6 +56,99 @@ AddressObservation Observe(const GeoAnswer& a, const Jurisdictions& j) {
   return o;
 }
 
+// Resolves nothing: looks up, places and judges the endpoints of one chunk. Each distinct
+// (address, allowed locations) pair of the chunk is looked up and placed once, on every
+// core, and shared by the endpoints that have it (report.h, Observations).
+Status VerifyChunk(const VerifyInputs& in, const std::vector<const Endpoint*>& endpoints,
+                   const std::vector<Resolution>& resolved, const std::map<std::string, size_t>& name_index,
+                   AllowedCache* allowed_cache, std::vector<EndpointResult>* results) {
+  const Manifest& m = in.manifest;
+  std::vector<const Allowed*> allowed_of(endpoints.size());
+  struct Pair {
+    IpAddress ip;
+    const Allowed* allowed;
+    bool operator==(const Pair&) const = default;
+  };
+  struct PairHash {
+    size_t operator()(const Pair& p) const {
+      uint64_t h = 1469598103934665603ull ^ reinterpret_cast<uintptr_t>(p.allowed);
+      for (size_t i = 0; i < p.ip.size(); ++i) h = (h ^ p.ip.bytes[i]) * 1099511628211ull;
+      return static_cast<size_t>(h);
+    }
+  };
+  std::unordered_map<Pair, uint32_t, PairHash> pair_index;
+  std::vector<Pair> pairs;
+  std::vector<uint32_t> pair_of;  // per endpoint address, in endpoint order
+  std::vector<size_t> first_address(endpoints.size() + 1);
+  for (size_t i = 0; i < endpoints.size(); ++i) {
+    const Endpoint& e = *endpoints[i];
+    allowed_of[i] = &allowed_cache->For(e.activity, e.data);
+    first_address[i] = pair_of.size();
+    auto add = [&](const IpAddress& ip) {
+      auto [it, fresh] = pair_index.emplace(Pair{ip, allowed_of[i]}, static_cast<uint32_t>(pairs.size()));
+      if (fresh) pairs.push_back(Pair{ip, allowed_of[i]});
+      pair_of.push_back(it->second);
+    };
+    if (!e.host.empty()) {
+      for (const IpAddress& ip : resolved[name_index.at(e.host)].addresses) add(ip);
+    } else if (e.ip) {
+      add(*e.ip);
+    }
+  }
+  first_address[endpoints.size()] = pair_of.size();
+  pair_index = {};
+
+  std::vector<Observations::Ref> placed(pairs.size());
+  std::vector<Status> failures(Workers(), Status::Ok());
+  ParallelFor(pairs.size(), 4096, [&](size_t begin, size_t end, size_t chunk) {
+    for (size_t k = begin; k < end; ++k) {
+      GeoAnswer answer;
+      if (Status st = in.geo.Lookup(pairs[k].ip, &answer); !st.ok()) {
+        failures[chunk] = st;
+        return;
+      }
+      AddressObservation o = Observe(answer, in.jurisdictions);
+      PlaceAddress(*pairs[k].allowed, &o);
+      placed[k] = std::make_shared<const AddressObservation>(std::move(o));
+    }
+  });
+  for (const Status& st : failures) {
+    if (!st.ok()) return st;
+  }
+
+  results->resize(endpoints.size());
+  ParallelFor(endpoints.size(), 4096, [&](size_t begin, size_t end, size_t) {
+    for (size_t i = begin; i < end; ++i) {
+      const Endpoint* e = endpoints[i];
+      EndpointResult& r = (*results)[i];
+      r.id = e->qualified_id;
+      r.node = m.nodes[e->node].id;
+      r.activity = std::string(ActivityName(e->activity));
+      r.data = e->data;
+      r.target = TargetText(*e);
+      r.target_kind = TargetKind(*e);
+      r.declared_region = e->declared_region ? e->declared_region->text : "";
+      r.path = in.graph.EndpointPath(*e);
+      r.ref = e->ref;
+      if (!e->host.empty()) {
+        r.resolution = resolved[name_index.at(e->host)];
+        if (in.host_patterns) {
+          if (auto hm = in.host_patterns->Match(e->host)) {
+            r.host_pattern = HostPatternEvidence{hm->provider, hm->region, hm->service, hm->pattern};
+          }
+        }
+      } else {
+        r.resolution.status = ResolveStatus::kOk;  // a literal: nothing to resolve
+        if (e->ip) r.resolution.addresses.push_back(*e->ip);
+      }
+      r.allowed = allowed_of[i]->locations;
+      for (size_t k = first_address[i]; k < first_address[i + 1]; ++k) r.observed.push_back(placed[pair_of[k]]);
+      r.verdict = EndpointVerdict(r);
+    }
+  });
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::vector<GeodbSourceInfo> DescribeGeodb(const Geo& geo) {
@@ -96,52 +192,31 @@ Status Verify(const VerifyInputs& in, VerifyReport* report) {
   if (Status s = in.resolver.ResolveAll(names, &resolved); !s.ok()) return s;
   done("resolve");
 
-  std::map<IpAddress, AddressObservation> geo_cache;  // an address is looked up once
-  AllowedCache allowed_cache(m);
-  for (const Endpoint* e : endpoints) {
-    EndpointResult r;
-    r.id = e->qualified_id;
-    r.node = m.nodes[e->node].id;
-    r.activity = std::string(ActivityName(e->activity));
-    r.data = e->data;
-    r.target = TargetText(*e);
-    r.target_kind = TargetKind(*e);
-    r.declared_region = e->declared_region ? e->declared_region->text : "";
-    r.path = in.graph.EndpointPath(*e);
-    r.ref = e->ref;
-    if (!e->host.empty()) {
-      r.resolution = resolved[name_index.at(e->host)];
-      if (in.host_patterns) {
-        if (auto hm = in.host_patterns->Match(e->host)) {
-          r.host_pattern = HostPatternEvidence{hm->provider, hm->region, hm->service, hm->pattern};
-        }
-      }
-    } else {
-      r.resolution.status = ResolveStatus::kOk;  // a literal: nothing to resolve
-      if (e->ip) r.resolution.addresses.push_back(*e->ip);
-    }
-    const Allowed& allowed = allowed_cache.For(e->activity, e->data);
-    r.allowed = allowed.locations;
-    for (const IpAddress& ip : r.resolution.addresses) {
-      auto cached = geo_cache.find(ip);
-      if (cached == geo_cache.end()) {
-        GeoAnswer answer;
-        if (Status s = in.geo.Lookup(ip, &answer); !s.ok()) return s;
-        cached = geo_cache.emplace(ip, Observe(answer, in.jurisdictions)).first;
-      }
-      AddressObservation o = cached->second;
-      PlaceAddress(allowed, &o);
-      r.observed.push_back(std::move(o));
-    }
-    r.verdict = EndpointVerdict(r);
-    report->endpoints.push_back(std::move(r));
-  }
-
-  done("geolocate");
   report->findings = Lint(m, in.graph, in.jurisdictions, in.profile);
-  std::vector<Finding> measured = CheckObservations(
-      CheckInputs{m, in.graph, in.jurisdictions, in.operators, endpoints, report->endpoints}, in.profile);
-  report->findings.insert(report->findings.end(), measured.begin(), measured.end());
+  MeasuredChecks checks(m, in.graph, in.jurisdictions, in.operators, in.profile);
+  AllowedCache allowed_cache(m);
+  // Without a sink, one chunk: every endpoint stays in the report.
+  const size_t chunk_size = in.sink ? std::max<size_t>(in.chunk, 1) : std::max<size_t>(endpoints.size(), 1);
+  for (size_t first = 0; first < endpoints.size(); first += chunk_size) {
+    std::vector<const Endpoint*> chunk(endpoints.begin() + static_cast<ptrdiff_t>(first),
+                                       endpoints.begin() + static_cast<ptrdiff_t>(std::min(endpoints.size(), first + chunk_size)));
+    std::vector<EndpointResult> results;
+    if (Status s = VerifyChunk(in, chunk, resolved, name_index, &allowed_cache, &results); !s.ok()) return s;
+    done("geolocate");
+    checks.Add(chunk, results);
+    done("check");
+    if (in.sink) {
+      for (const EndpointResult& r : results) report->streamed.Add(r.verdict);
+      if (Status s = in.sink(*report, results); !s.ok()) return s;
+      done("report");
+    } else {
+      report->endpoints = std::move(results);
+    }
+    if (in.progress) in.progress(std::min(endpoints.size(), first + chunk_size), endpoints.size());
+  }
+  std::vector<Finding> measured = checks.Finish();
+  report->findings.insert(report->findings.end(), std::make_move_iterator(measured.begin()),
+                          std::make_move_iterator(measured.end()));
   report->finished_at = in.now();
   done("check");
   return Status::Ok();

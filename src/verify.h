@@ -26,6 +26,8 @@
 
 namespace residency {
 
+inline constexpr size_t kVerifyChunk = 65536;
+
 struct VerifyInputs {
   const Manifest& manifest;
   const ServiceGraph& graph;
@@ -36,11 +38,20 @@ struct VerifyInputs {
   const HostPatterns* host_patterns;   // may be null
   Resolver& resolver;
   std::function<std::string()> now;    // ISO 8601 UTC
-  // Called as each stage ends ("resolve", "geolocate", "check"), for --timings; may be empty.
+  // Called as each stage ends ("resolve", "geolocate", "check", and "report" after a sink),
+  // for --timings; a streamed run passes each stage once per chunk. May be empty.
   std::function<void(const char* stage)> stage_done;
   // `verify --sample`: when not null, only these endpoints (NODE/ENDPOINT) are resolved,
   // located and checked; the static checks still cover the whole manifest.
   const std::set<std::string>* only = nullptr;
+  // A streamed run: when set, the endpoints are verified kVerifyChunk at a time and each
+  // chunk is handed to the sink (with the report so far: its opening members are filled)
+  // instead of being kept in report->endpoints; report->streamed counts them. Memory then
+  // stays bounded by a chunk, whatever the size of the estate. A sink's error stops the run.
+  std::function<Status(const VerifyReport& report, const std::vector<EndpointResult>& chunk)> sink;
+  size_t chunk = kVerifyChunk;  // endpoints per chunk of a streamed run (tests make it small)
+  // Called after each chunk with (endpoints done, endpoints in all), for a progress line.
+  std::function<void(size_t done, size_t total)> progress;
 };
 
 // Fills *report. Fails only when a tool fails (the resolver cannot start, a database is

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -87,28 +88,73 @@ Status Render(const VerifyReport& report, const std::string& format, std::ostrea
 }
 
 // Per-stage figures for --timings and the scale benchmark (scripts/bench-scale).
+// --timings: wall and CPU time (all threads), endpoints per second and peak RSS per stage,
+// on stderr at the end. A streamed run passes through geolocate, check and report once per
+// chunk; each stage's times add up, and the stages print in the order they first ended.
 class StageClock {
  public:
   StageClock(bool on, std::ostream& err) : on_(on), err_(err), last_(std::chrono::steady_clock::now()) {}
   void set_items(size_t n) { items_ = n; }
   void Done(const char* stage) {
     auto now = std::chrono::steady_clock::now();
-    double s = std::chrono::duration<double>(now - last_).count();
+    double wall = std::chrono::duration<double>(now - last_).count();
     last_ = now;
     if (!on_) return;
     struct rusage ru {};
     ::getrusage(RUSAGE_SELF, &ru);
-    char line[200];
-    std::snprintf(line, sizeof line, "stage %-10s %8.3f s %12.0f endpoints/s  peak RSS %6ld MiB\n", stage, s,
-                  s > 0 ? static_cast<double>(items_) / s : 0.0, ru.ru_maxrss / 1024);
-    err_ << line;
+    double cpu = Seconds(ru.ru_utime) + Seconds(ru.ru_stime);
+    auto it = std::find_if(stages_.begin(), stages_.end(), [&](const Stage& st) { return st.name == stage; });
+    if (it == stages_.end()) it = stages_.insert(stages_.end(), Stage{stage, 0, 0, 0});
+    it->wall += wall;
+    it->cpu += cpu - cpu_;
+    it->peak_mib = ru.ru_maxrss / 1024;
+    cpu_ = cpu;
+  }
+  void Print() const {
+    if (!on_) return;
+    for (const Stage& st : stages_) {
+      char line[200];
+      std::snprintf(line, sizeof line, "stage %-10s %8.3f s %12.0f endpoints/s  cpu %8.3f s  peak RSS %6ld MiB\n",
+                    st.name.c_str(), st.wall, st.wall > 0 ? static_cast<double>(items_) / st.wall : 0.0, st.cpu,
+                    st.peak_mib);
+      err_ << line;
+    }
   }
 
  private:
+  struct Stage {
+    std::string name;
+    double wall, cpu;
+    long peak_mib;
+  };
+  static double Seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
   bool on_;
   std::ostream& err_;
   std::chrono::steady_clock::time_point last_;
   size_t items_ = 0;
+  double cpu_ = 0;  // user + system seconds of the process at the last Done
+  std::vector<Stage> stages_;
+};
+
+// A progress line on stderr while a long run works, only when stderr is a terminal (and
+// the command writes to the process's own stderr): redrawn in place, cleared at the end.
+class ProgressLine {
+ public:
+  explicit ProgressLine(std::ostream& err) : on_(&err == &std::cerr && ::isatty(STDERR_FILENO) == 1) {}
+  ~ProgressLine() { Clear(); }
+  void Show(const std::string& text) {
+    if (!on_) return;
+    std::cerr << "\r\033[K" << text << std::flush;
+    shown_ = true;
+  }
+  void Clear() {
+    if (on_ && shown_) std::cerr << "\r\033[K" << std::flush;
+    shown_ = false;
+  }
+
+ private:
+  bool on_;
+  bool shown_ = false;
 };
 
 // The deviations among the plan's endpoints (any verdict but pass: nothing unknown counts
@@ -203,25 +249,50 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
   clock.Done("open");
   ServiceGraph graph(manifest);
   clock.Done("graph");
-  VerifyReport report;
-  report.tool_version = RESIDENCY_VERSION;
-  VerifyInputs in{manifest, graph, ctx.jurisdictions, profile, *geo, operators, &patterns, *resolver, NowIso,
-                  [&](const char* stage) { clock.Done(stage); }, options.sample.empty() ? nullptr : &sampled};
-  if (Status s = Verify(in, &report); !s.ok()) return Fail(err, s);
-  if (!options.sample.empty()) report.sample = SampleOutcome(plan, options.sample, report);
-
   std::unique_ptr<ReportFile> file;
   if (!options.output.empty()) {
     if (Status s = ReportFile::Open(options.output, &file); !s.ok()) return Fail(err, s.WithContext("--output"));
   }
   std::ostream& sink = file ? file->stream() : out;
+
+  VerifyReport report;
+  report.tool_version = RESIDENCY_VERSION;
+  ProgressLine progress(err);
+  size_t names = 0;
+  for (const Node& n : manifest.nodes) {
+    for (const Endpoint& e : n.endpoints) names += !e.host.empty() && (options.sample.empty() || sampled.count(e.qualified_id));
+  }
+  if (names) progress.Show("residency: resolving " + std::to_string(names) + " names...");
+  VerifyInputs in{manifest, graph, ctx.jurisdictions, profile, *geo, operators, &patterns, *resolver, NowIso,
+                  [&](const char* stage) { clock.Done(stage); }, options.sample.empty() ? nullptr : &sampled};
+  in.progress = [&](size_t done, size_t total) {
+    progress.Show("residency: verified " + std::to_string(done) + " of " + std::to_string(total) + " endpoints");
+  };
+  // A large JSON report streams: endpoints are written as they are verified, never all
+  // held in memory (report.h, VerifyJsonStream).
+  std::unique_ptr<VerifyJsonStream> stream;
+  if (options.format == "json" && options.sample.empty() && endpoint_count > kPrettyJsonMaxEndpoints) {
+    stream = std::make_unique<VerifyJsonStream>(sink);
+    in.sink = [&](const VerifyReport& so_far, const std::vector<EndpointResult>& chunk) {
+      return stream->Endpoints(so_far, chunk);
+    };
+  }
+  if (Status s = Verify(in, &report); !s.ok()) return Fail(err, s);
+  progress.Clear();
+  if (!options.sample.empty()) report.sample = SampleOutcome(plan, options.sample, report);
+
   // Colour only for text on a terminal that is our own stdout (main passes std::cout).
   bool colour = !file && &out == &std::cout && ColourWanted();
-  if (Status s = Render(report, options.format, sink, colour); !s.ok()) return Fail(err, s);
+  if (stream) {
+    if (Status s = stream->End(report); !s.ok()) return Fail(err, s.WithContext(options.output.empty() ? "stdout" : options.output));
+  } else if (Status s = Render(report, options.format, sink, colour); !s.ok()) {
+    return Fail(err, s);
+  }
   if (file) {
     if (Status s = file->Commit(); !s.ok()) return Fail(err, s.WithContext("--output"));
   }
   clock.Done("report");
+  clock.Print();
   return report.ExitCode();
 }
 
