@@ -12,8 +12,11 @@
 #include <cerrno>
 #include <sstream>
 
+#include "cli.h"
+#include "commands.h"
 #include "output.h"
 #include "probe_report.h"
+#include "text_util.h"
 
 namespace residency {
 namespace {
@@ -346,6 +349,39 @@ TEST_CASE("RenderProbeText: status, address, TLS, timings and location evidence"
                            "  location    x-amz-bucket-region: eu-central-1 (storage evidence, aws region eu-central-1)\n",
                            "  location    x-amz-cf-pop: FRA56-P5 (processing evidence, aws PoP FRA)\n"}) {
     CHECK_MESSAGE(text.find(want) != std::string::npos, want);
+  }
+}
+
+TEST_CASE("residency probe: bad arguments are exit code 2 naming the argument, before any request") {
+  struct Case {
+    std::vector<std::string> args;
+    int code;
+    const char* err;  // a part of stderr
+  };
+  const Case cases[] = {
+      {{"probe", "--help"}, kExitPass, ""},
+      {{"probe"}, kExitError, "URL is required"},
+      {{"probe", "http://127.0.0.1:1/", "gopher://x/"}, kExitError,
+       "residency: probe: URL 2 \"gopher://x/\": unsupported scheme \"gopher\" (http or https only)\n"},
+      {{"probe", "https://u:p@example.com/"}, kExitError, "URL 1 \"https://u:p@example.com/\": carries credentials"},
+      {{"probe", "http://x/", "--resolve", "x:80"}, kExitError, "residency: probe: --resolve \"x:80\": no address"},
+      {{"probe", "http://x/", "--address", "x"}, kExitError, "residency: probe: --address \"x\": not an IP address"},
+      {{"probe", "http://x/", "--cacert", "/nonexistent/ca.pem"}, kExitError,
+       "residency: probe: --cacert /nonexistent/ca.pem: "},
+      {{"probe", "http://x/", "--cacert", "CMakeLists.txt"}, kExitError, "no PEM certificate"},
+      {{"probe", "http://x/", "--max-redirects", "-1"}, kExitError, "--max-redirects"},
+      {{"probe", "http://x/", "--format", "xml"}, kExitError, "--format"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> argv = {"residency"};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    std::ostringstream out, err;
+    INFO("args: ", Join(c.args, " "));
+    int code = RunCli(argv, out, err);
+    INFO("stderr: ", err.str());
+    CHECK(code == c.code);
+    CHECK(err.str().find(c.err) != std::string::npos);
+    if (c.code == kExitError) CHECK(out.str().empty());
   }
 }
 
