@@ -344,7 +344,12 @@ class CurlProber : public Prober {
       for (curl_slist* s = info->certinfo[0]; s; s = s->next) lines.push_back(s->data);
       r.tls = probe_internal::CertificateFromCertInfo(lines);
     }
-    r.headers = t->headers;
+    // Headers of a response that did not come whole are no evidence: dropped with its status.
+    if (status != 0) {
+      r.headers = t->headers;
+    } else {
+      r.headers.clear();
+    }
   }
 
   void OnDone(CURLM* multi, Transfer* t, CURLcode code) {

@@ -117,7 +117,8 @@ struct ProbeResult {
   int primary_port = 0;
   std::optional<TlsCertificate> tls; // https with a completed handshake only
   ProbeTimings timings;
-  std::vector<std::pair<std::string, std::string>> headers;  // the final response's, as received
+  std::vector<std::pair<std::string, std::string>> headers;  // the final response's, as received;
+                                                             // none when it did not come whole
   std::vector<HeaderEvidence> location;  // ParseLocationHeaders(headers)
 
   bool answered() const { return status == ProbeStatus::kOk; }

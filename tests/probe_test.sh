@@ -5,7 +5,8 @@
 # HEAD answered 405, a 64 MiB body behind a HEAD 405, an HTTP 500) and HTTPS with a CA and a
 # server certificate generated here with openssl (SAN DNS:probe.test, IP:127.0.0.1); a
 # python3 listener that accepts and never answers (the slow endpoint); a port with no
-# listener (refused). Asserts statuses, the JSON fields, exit codes (0, 3, 2 with a
+# listener (refused); a hostile python3 server (endless headers, garbage, silent close,
+# a 1 MiB header line, endless 1xx responses). Asserts statuses, the JSON fields, exit codes (0, 3, 2 with a
 # message naming the argument), the time bounds, and that nothing leaves loopback (every
 # connection is to 127.0.0.1: the JSON, and strace's connect calls when strace exists).
 # Usage (from the project root): bash tests/probe_test.sh PATH/TO/residency
@@ -23,7 +24,9 @@ fi
 tmp=$(mktemp -d)
 nginx_pid=
 sleeper_pid=
+hostile_pid=
 cleanup() {
+  [[ -n $hostile_pid ]] && kill "$hostile_pid" 2>/dev/null && wait "$hostile_pid" 2>/dev/null
   [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
   [[ -n $sleeper_pid ]] && kill "$sleeper_pid" 2>/dev/null && wait "$sleeper_pid" 2>/dev/null
   [[ -n ${KEEP_TMP:-} ]] || rm -rf "$tmp"
@@ -52,6 +55,7 @@ http_port=$(free_port)
 tls_port=$(free_port)
 dead_port=$(free_port)
 slow_port=$(free_port)
+hostile_port=$(free_port)
 
 # ---- certificates, generated now: a CA and a server certificate it signs --------------------
 tls=$tmp/tls
@@ -158,6 +162,37 @@ if ! listening "$http_port" || ! listening "$tls_port"; then
   exit 2
 fi
 
+# A hostile server: endless headers, garbage, a close without a word, a header line of
+# 1 MiB, and a stream of 1xx interim responses. One thread per connection.
+python3 -c '
+import socket, sys, threading
+def serve(c):
+    try:
+        req = c.recv(65536).decode("latin-1")
+        path = req.split(" ")[1] if " " in req else "/"
+        if path == "/headers":
+            c.sendall(b"HTTP/1.1 200 OK\r\n")
+            i = 0
+            while True:
+                c.sendall(b"x-filler-%d: %s\r\n" % (i, b"y" * 100)); i += 1
+        elif path == "/garbage":
+            c.sendall(bytes(range(256)) * 64)
+        elif path == "/longline":
+            c.sendall(b"HTTP/1.1 200 OK\r\nx-long: " + b"z" * (1 << 20) + b"\r\n\r\n")
+        elif path == "/interim":
+            while True:
+                c.sendall(b"HTTP/1.1 102 Processing\r\nx-interim: 1\r\n\r\n")
+        c.close()
+    except OSError:
+        pass
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64)
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+' "$hostile_port" &
+hostile_pid=$!
+
 # The slow endpoint: a listener that accepts and never answers.
 python3 -c '
 import socket, sys
@@ -169,7 +204,7 @@ while True:
 ' "$slow_port" &
 sleeper_pid=$!
 for _ in $(seq 50); do
-  listening "$slow_port" && break
+  listening "$slow_port" && listening "$hostile_port" && break
   sleep 0.1
 done
 
@@ -304,7 +339,17 @@ sizes = [int(m.group(1)) for m in re.finditer(r'"GET /big.bin HTTP/1.1" 200 (\d+
 sys.exit(0 if sizes and max(sizes) < 64 * 1048576 else 1)
 PY
 
-# ---- 6. exit codes over several URLs ---------------------------------------------------------
+# ---- 6. hostile answers: an error in bounded time, never a crash or a hang ---------------------
+hb=http://127.0.0.1:$hostile_port
+run hostile "$hb/headers" "$hb/garbage" "$hb/close" "$hb/longline" "$hb/interim" --timeout-ms 3000
+check "hostile: exit 3, in bounded time" code_is 3 hostile
+check "hostile: endless headers are cut at the limit" json hostile \
+  'rs[0]["status"] == "error" and "headers exceed" in rs[0]["message"] and rs[0]["headers"] == []'
+check "hostile: garbage, a silent close, a 1 MiB header line, endless 1xx: none answered" json hostile \
+  'all(x["status"] in ("error", "timeout") and x["message"] for x in rs[1:])'
+check "hostile: all five within the timeout bound" faster_than 6000
+
+# ---- 7. exit codes over several URLs ---------------------------------------------------------
 run mixed "$base/region" "$base/status500" "http://127.0.0.1:$dead_port/"
 check "mixed: exit 3 when one URL is refused" code_is 3 mixed
 check "mixed: 500 is an answer, results in argument order" json mixed \
@@ -317,7 +362,7 @@ run many "${urls[@]}" --concurrency 8
 check "40 URLs at concurrency 8: all ok, in order" json many \
   'len(rs) == 40 and all(x["status"] == "ok" for x in rs) and rs[39]["url"].endswith("n=40")'
 
-# ---- 7. bad input: exit 2, the argument named, nothing probed ---------------------------------
+# ---- 8. bad input: exit 2, the argument named, nothing probed ---------------------------------
 requests_before=$(wc -l <"$tmp/nginx/access.log")
 run bad-scheme "$base/region" "ftp://127.0.0.1/x"
 check "bad URL: exit 2" code_is 2 bad-scheme
@@ -336,7 +381,7 @@ run no-url
 check "no URL: exit 2" code_is 2 no-url
 check "bad input: nothing was probed" test "$(wc -l <"$tmp/nginx/access.log")" = "$requests_before"
 
-# ---- 8. nothing leaves loopback -----------------------------------------------------------------
+# ---- 9. nothing leaves loopback -----------------------------------------------------------------
 check "every result connected to 127.0.0.1 only" python3 - "$tmp" <<'PY'
 import glob, json, sys, urllib.parse
 bad = []
