@@ -120,6 +120,11 @@ bool ReadManifest(const std::string& path, const Jurisdictions& jurisdictions, M
 bool ParseManifest(const std::string& path, std::string text, const Jurisdictions& jurisdictions,
                    Manifest* manifest, std::vector<Diagnostic>* errors);
 
+// ParseManifest with the schema's fast path for endpoints switched on or off: the result
+// must be the same either way (schema_fast_path_test.cc), so only tests call this.
+bool ParseManifestForTest(const std::string& path, std::string text, const Jurisdictions& jurisdictions,
+                          bool schema_fast_path, Manifest* manifest, std::vector<Diagnostic>* errors);
+
 // Converts a host name to its A-label form and checks DNS syntax. On failure returns
 // false with the reason in *error.
 bool NormalizeHostName(std::string_view host, std::string* a_label, std::string* error);
