@@ -1,4 +1,5 @@
 #include "check.h"
+#include "parallel.h"
 #include "text_util.h"
 
 #include <algorithm>
@@ -64,10 +65,10 @@ struct MeasuredChecks::State {
   State(const Manifest& m, const ServiceGraph& g, const Jurisdictions& j, const Operators& o, const Profile& p)
       : manifest(m), graph(g), jurisdictions(j), operators(o), profile(p), findings(p.rules.size()) {}
 
-  void LocationViolation(const CheckRule& rule, std::vector<Finding>* out);
-  void Unverifiable(const CheckRule& rule, std::vector<Finding>* out);
-  void RegionMismatch(const CheckRule& rule, std::vector<Finding>* out);
-  void UndisclosedOperator(const CheckRule& rule, std::vector<Finding>* out);
+  void LocationViolation(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const;
+  void Unverifiable(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const;
+  void RegionMismatch(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const;
+  void UndisclosedOperator(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const;
   void NoteAsExposure(const CheckRule& rule);
   void FinishAsExposure(const CheckRule& rule, std::vector<Finding>* out);
   void NoteSites();
@@ -81,12 +82,22 @@ struct MeasuredChecks::State {
   std::vector<std::vector<Finding>> findings;  // per rule of the profile
   AllowedCache allowed{manifest};
 
-  // The chunk being added.
+  // The chunk being added, and each of its endpoints' allowed locations.
   const std::vector<const Endpoint*>* endpoints = nullptr;
   const std::vector<EndpointResult>* results = nullptr;
+  std::vector<const Allowed*> allowed_of;
 
-  // undisclosed-operator: who the manifest says runs things.
-  bool operators_known = false;
+  // undisclosed-operator: who the manifest says runs things: provider ids where known, and
+  // the significant words of every declared legal name.
+  void KnowOperators() {
+    for (const Node& n : manifest.nodes) {
+      if (std::string id = operators.ByName(n.entity.legal_name); !id.empty()) declared_ids.insert(id);
+      for (const std::string& w : SignificantWords(n.entity.legal_name)) declared_words.insert(w);
+      for (const Location& l : n.declared_regions) {
+        if (l.region) declared_ids.insert(l.region->provider);
+      }
+    }
+  }
   std::set<std::string> declared_ids, declared_words;
 
   // jurisdiction-exposure: per node, each AS registered outside and the endpoints on it.
@@ -99,7 +110,6 @@ struct MeasuredChecks::State {
   bool exposure_parsed = false;
 
   // backup-same-site: the sites of storage, and each backup endpoint's addresses and sites.
-  bool sites_noted = false;
   std::set<std::string> storage_sites;
   struct Backup {
     std::string id;
@@ -118,11 +128,10 @@ void AddFinding(std::vector<Finding>* out, const CheckRule& rule, const Endpoint
 
 }  // namespace
 
-void MeasuredChecks::State::LocationViolation(const CheckRule& rule, std::vector<Finding>* out) {
-  for (size_t i = 0; i < results->size(); ++i) {
+void MeasuredChecks::State::LocationViolation(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const {
+  for (size_t i = begin; i < end; ++i) {
     const EndpointResult& r = (*results)[i];
-    const Allowed& a = allowed.For((*endpoints)[i]->activity, (*endpoints)[i]->data);
-    if (!a.uncovered.empty()) continue;  // undisclosed-use says it
+    if (!allowed_of[i]->uncovered.empty()) continue;  // undisclosed-use says it
     std::vector<std::string> outside;
     for (const AddressObservation& o : r.observed) {
       if (o.placement == Placement::kOutside) outside.push_back(o.ip.ToString() + " (" + Answers(o) + ")");
@@ -134,8 +143,9 @@ void MeasuredChecks::State::LocationViolation(const CheckRule& rule, std::vector
   }
 }
 
-void MeasuredChecks::State::Unverifiable(const CheckRule& rule, std::vector<Finding>* out) {
-  for (const EndpointResult& r : *results) {
+void MeasuredChecks::State::Unverifiable(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const {
+  for (size_t i = begin; i < end; ++i) {
+    const EndpointResult& r = (*results)[i];
     if (r.verdict != Verdict::kUnverified) continue;
     std::vector<std::string> why;
     if (r.resolution.status != ResolveStatus::kOk) {
@@ -151,8 +161,8 @@ void MeasuredChecks::State::Unverifiable(const CheckRule& rule, std::vector<Find
   }
 }
 
-void MeasuredChecks::State::RegionMismatch(const CheckRule& rule, std::vector<Finding>* out) {
-  for (size_t i = 0; i < results->size(); ++i) {
+void MeasuredChecks::State::RegionMismatch(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const {
+  for (size_t i = begin; i < end; ++i) {
     const Endpoint& e = *(*endpoints)[i];
     const EndpointResult& r = (*results)[i];
     if (!e.declared_region) continue;
@@ -181,26 +191,15 @@ void MeasuredChecks::State::RegionMismatch(const CheckRule& rule, std::vector<Fi
   }
 }
 
-void MeasuredChecks::State::UndisclosedOperator(const CheckRule& rule, std::vector<Finding>* out) {
-  // Who the manifest says runs things: provider ids where known, and the significant words
-  // of every declared legal name.
-  if (!operators_known) {
-    operators_known = true;
-    for (const Node& n : manifest.nodes) {
-      if (std::string id = operators.ByName(n.entity.legal_name); !id.empty()) declared_ids.insert(id);
-      for (const std::string& w : SignificantWords(n.entity.legal_name)) declared_words.insert(w);
-      for (const Location& l : n.declared_regions) {
-        if (l.region) declared_ids.insert(l.region->provider);
-      }
-    }
-  }
+void MeasuredChecks::State::UndisclosedOperator(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const {
   auto declared_by_words = [&](const std::string& name) {
     for (const std::string& w : SignificantWords(name)) {
       if (declared_words.count(w)) return true;
     }
     return false;
   };
-  for (const EndpointResult& r : *results) {
+  for (size_t i = begin; i < end; ++i) {
+    const EndpointResult& r = (*results)[i];
     std::vector<std::string> why;
     std::set<std::string> reported;
     // The evidence text is built only for what is reported: most networks are declared.
@@ -320,7 +319,9 @@ void MeasuredChecks::State::FinishBackupSameSite(const CheckRule& rule, std::vec
 
 MeasuredChecks::MeasuredChecks(const Manifest& manifest, const ServiceGraph& graph, const Jurisdictions& jurisdictions,
                                const Operators& operators, const Profile& profile)
-    : state_(std::make_unique<State>(manifest, graph, jurisdictions, operators, profile)) {}
+    : state_(std::make_unique<State>(manifest, graph, jurisdictions, operators, profile)) {
+  state_->KnowOperators();
+}
 
 MeasuredChecks::~MeasuredChecks() = default;
 
@@ -328,20 +329,35 @@ void MeasuredChecks::Add(const std::vector<const Endpoint*>& endpoints, const st
   State& s = *state_;
   s.endpoints = &endpoints;
   s.results = &results;
-  for (size_t k = 0; k < s.profile.rules.size(); ++k) {
-    const CheckRule& rule = s.profile.rules[k];
-    std::vector<Finding>* out = &s.findings[k];
-    if (rule.check == "location-violation") s.LocationViolation(rule, out);
-    else if (rule.check == "unverifiable") s.Unverifiable(rule, out);
-    else if (rule.check == "region-mismatch") s.RegionMismatch(rule, out);
-    else if (rule.check == "undisclosed-operator") s.UndisclosedOperator(rule, out);
-    else if (rule.check == "jurisdiction-exposure") s.NoteAsExposure(rule);
-    else if (rule.check == "backup-same-site" && !s.sites_noted) {
-      s.NoteSites();
-      s.sites_noted = true;  // once per chunk, whatever the number of rules naming it
+  s.allowed_of.resize(endpoints.size());
+  for (size_t i = 0; i < endpoints.size(); ++i) s.allowed_of[i] = &s.allowed.For(endpoints[i]->activity, endpoints[i]->data);
+  // The checks of one endpoint at a time, on every core; each part's findings are put back
+  // in endpoint order.
+  const size_t rules = s.profile.rules.size();
+  std::vector<std::vector<std::vector<Finding>>> parts(Workers(), std::vector<std::vector<Finding>>(rules));
+  ParallelFor(results.size(), 2048, [&](size_t begin, size_t end, size_t part) {
+    for (size_t k = 0; k < rules; ++k) {
+      const CheckRule& rule = s.profile.rules[k];
+      std::vector<Finding>* out = &parts[part][k];
+      if (rule.check == "location-violation") s.LocationViolation(rule, begin, end, out);
+      else if (rule.check == "unverifiable") s.Unverifiable(rule, begin, end, out);
+      else if (rule.check == "region-mismatch") s.RegionMismatch(rule, begin, end, out);
+      else if (rule.check == "undisclosed-operator") s.UndisclosedOperator(rule, begin, end, out);
+    }
+  });
+  for (auto& part : parts) {
+    for (size_t k = 0; k < rules; ++k) {
+      std::move(part[k].begin(), part[k].end(), std::back_inserter(s.findings[k]));
     }
   }
-  s.sites_noted = false;
+  bool sites_noted = false;  // once per chunk, whatever the number of rules naming it
+  for (const CheckRule& rule : s.profile.rules) {
+    if (rule.check == "jurisdiction-exposure") s.NoteAsExposure(rule);
+    if (rule.check == "backup-same-site" && !sites_noted) {
+      s.NoteSites();
+      sites_noted = true;
+    }
+  }
   s.endpoints = nullptr;
   s.results = nullptr;
 }

@@ -10,15 +10,25 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 #include <thread>
 #include <vector>
 
 namespace residency {
 
-// The hardware's threads, at least 1 and at most 16.
+// The hardware's threads, or RESIDENCY_THREADS when set (to share a machine, or to check
+// that a run on one thread gives the same report); at least 1 and at most 64.
 inline unsigned Workers() {
-  unsigned n = std::thread::hardware_concurrency();
-  return std::clamp(n, 1u, 16u);
+  static const unsigned n = [] {
+    unsigned hw = std::thread::hardware_concurrency();
+    if (const char* env = std::getenv("RESIDENCY_THREADS"); env && *env) {
+      char* end = nullptr;
+      unsigned long v = std::strtoul(env, &end, 10);
+      if (end && *end == '\0' && v > 0) hw = static_cast<unsigned>(std::min(v, 64ul));
+    }
+    return std::clamp(hw, 1u, 64u);
+  }();
+  return n;
 }
 
 template <typename Body>
