@@ -3,6 +3,7 @@
 #include "text_util.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -135,6 +136,9 @@ void MeasuredChecks::State::LocationViolation(const CheckRule& rule, size_t begi
     std::vector<std::string> outside;
     for (const AddressObservation& o : r.observed) {
       if (o.placement == Placement::kOutside) outside.push_back(o.ip.ToString() + " (" + Answers(o) + ")");
+    }
+    for (const HeaderObservation& h : r.headers) {
+      if (h.placement == Placement::kOutside) outside.push_back(h.reason);
     }
     if (outside.empty()) continue;
     AddFinding(out, rule, r,
@@ -429,7 +433,50 @@ void PlaceAddress(const Allowed& allowed, AddressObservation* obs) {
   }
 }
 
+void PlaceHeader(const Allowed& allowed, HeaderObservation* h) {
+  const HeaderEvidence& ev = h->evidence;
+  std::string what = ev.kind == "storage" ? "region " + ev.provider + ":" + ev.region : "edge PoP " + ev.iata;
+  std::string said = "header " + ev.header + " " + ev.value + ": " + what;
+  if (h->country.empty()) {
+    h->placement = Placement::kUnknown;
+    h->reason = said + " is not in the geodb (" + (ev.kind == "storage" ? "regions.csv" : "airports.csv") + ")";
+    return;
+  }
+  said += " (" + h->country + (h->place.empty() ? "" : ", " + h->place) + ")";
+  if (!allowed.uncovered.empty()) {
+    h->placement = Placement::kOutside;
+    h->reason = said + "; no location is declared for " + h->activity + " of " + Join(allowed.uncovered);
+  } else if (allowed.countries.Contains(h->country)) {
+    h->placement = Placement::kInside;
+    h->reason = said + ": " + h->activity + " inside " + Join(allowed.locations);
+  } else {
+    h->placement = Placement::kOutside;
+    h->reason = said + ": " + h->activity + " outside " + Join(allowed.locations);
+  }
+}
+
+void ApplyPlausibility(Plausibility p, AddressObservation* obs) {
+  std::vector<std::string> ruled_out;
+  for (const ClaimCheck& c : p.claims) {
+    if (c.verdict == ClaimVerdict::kContradiction) ruled_out.push_back(c.country);
+  }
+  if (!ruled_out.empty()) {
+    char bound[160];
+    std::snprintf(bound, sizeof bound, "a %.2f ms TCP connect from the vantage (%.4f, %.4f) puts it within %.0f km",
+                  p.min_rtt_ms, p.vantage.latitude, p.vantage.longitude, p.radius_km + p.margin_km);
+    obs->placement = Placement::kUnknown;
+    obs->reason = "the speed of light rules out " + Join(ruled_out) + ": " + bound + " (" + obs->reason + ")";
+  } else if (p.area == AreaVerdict::kInsideAllowed) {
+    obs->notes.push_back("the speed of light keeps it inside the allowed locations: every country within " +
+                         std::to_string(static_cast<long>(p.radius_km + p.margin_km)) + " km of the vantage is allowed");
+  }
+  obs->plausibility = std::move(p);
+}
+
 Verdict EndpointVerdict(const EndpointResult& r) {
+  for (const HeaderObservation& h : r.headers) {
+    if (h.placement == Placement::kOutside) return Verdict::kFail;
+  }
   bool unknown = r.resolution.status != ResolveStatus::kOk || r.observed.empty();
   for (const AddressObservation& o : r.observed) {
     if (o.placement == Placement::kOutside) return Verdict::kFail;

@@ -34,7 +34,15 @@ std::vector<std::string> Votes(const AddressObservation& obs);
 // `allowed` (AllowedFor). An endpoint with an undisclosed use has nothing allowed.
 void PlaceAddress(const Allowed& allowed, AddressObservation* obs);
 
-// fail when any address is outside; else unverified when any is unknown, the name did not
+// Places a location header (report.h, HeaderObservation; its country already looked up)
+// against `allowed`, the locations allowed for the header's activity and the endpoint's data.
+void PlaceHeader(const Allowed& allowed, HeaderObservation* header);
+
+// `--vantage`: records `p` on the observation; when physics rules out a country a source
+// claims, the sources are wrong for this address and its placement becomes unknown.
+void ApplyPlausibility(Plausibility p, AddressObservation* obs);
+
+// fail when any address or location header is outside; else unverified when any address is unknown, the name did not
 // resolve completely, or there is no address; else pass.
 Verdict EndpointVerdict(const EndpointResult& result);
 

@@ -56,6 +56,17 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   verify_cmd->add_option("--sample", verify.sample,
                          "verify only the endpoints of a plan from `residency sample` (JSON) and "
                          "report the upper bound of the deviation rate");
+  verify_cmd->add_option("--probe", verify.probe,
+                         "also probe every host and URL endpoint at each address it resolved to, and check the "
+                         "location headers of the answers")
+      ->check(CLI::IsMember({"http"}));
+  verify_cmd->add_option("--vantage", verify.vantage,
+                         "LAT,LON where this machine is: with --probe, the fastest TCP connect bounds where each "
+                         "address can be (speed of light in fibre)");
+  verify_cmd->add_option("--cacert", verify.cacert, "with --probe: trust the CA certificates in this PEM file");
+  verify_cmd->add_option("--probe-timeout-ms", verify.probe_timeout_ms, "with --probe: milliseconds per URL")
+      ->check(CLI::Range(100, 600000))
+      ->capture_default_str();
 
   SampleOptions sample;
   CLI::App* sample_cmd = app.add_subcommand(

@@ -41,6 +41,10 @@ struct VerifyOptions {
   int timeout_ms = 2000;        // per DNS try
   bool timings = false;         // per-stage time, rate and peak RSS on stderr
   std::string sample;           // a plan of `residency sample` (JSON): verify only its endpoints
+  std::string probe;            // "http": probe host and URL endpoints; "" none
+  std::string vantage;          // "LAT,LON" of this machine, with probe
+  std::string cacert;           // PEM CA file the probes trust instead of the system's
+  long probe_timeout_ms = 10000;
 };
 int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err);
 

@@ -1,6 +1,7 @@
 #include "probe_report.h"
 
 #include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <cmath>
@@ -146,6 +147,7 @@ void WriteProbeJson(JsonWriter& w, const ProbeResult& r) {
 
 template void WriteProbeJson(rapidjson::PrettyWriter<JsonOut>& w, const ProbeResult& r);
 template void WriteProbeJson(rapidjson::Writer<JsonOut>& w, const ProbeResult& r);
+template void WriteProbeJson(rapidjson::Writer<rapidjson::StringBuffer>& w, const ProbeResult& r);
 
 void RenderProbeJson(const std::vector<ProbeResult>& results, std::ostream& out) {
   JsonOut os(out);

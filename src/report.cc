@@ -5,6 +5,7 @@
 
 #include "output.h"
 #include "parallel.h"
+#include "probe_report.h"
 
 #include <rapidjson/ostreamwrapper.h>
 #include <rapidjson/prettywriter.h>
@@ -289,6 +290,68 @@ void WriteObservation(W& w, const AddressObservation& o) {
     w.Null();
   }
   w.Key("notes"); JList(w, o.notes);
+  if (o.plausibility) {
+    const Plausibility& p = *o.plausibility;
+    w.Key("plausibility");
+    w.StartObject();
+    w.Key("vantage"); w.StartArray(); w.Double(p.vantage.latitude); w.Double(p.vantage.longitude); w.EndArray();
+    w.Key("min_connect_ms"); w.Double(p.min_rtt_ms);
+    w.Key("radius_km"); w.Double(p.radius_km);
+    w.Key("margin_km"); w.Double(p.margin_km);
+    w.Key("claims");
+    w.StartArray();
+    for (const ClaimCheck& c : p.claims) {
+      w.StartObject();
+      w.Key("country"); JStr(w, c.country);
+      w.Key("distance_km");
+      if (c.distance_km) w.Double(*c.distance_km);
+      else w.Null();
+      w.Key("verdict"); JStr(w, ClaimVerdictName(c.verdict));
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("area"); JStr(w, AreaVerdictName(p.area));
+    w.Key("reached");
+    w.StartArray();
+    for (size_t i = 0; i < p.reached.size() && i < 20; ++i) {  // nearest first; a large RTT reaches the world
+      const ReachedCountry& c = p.reached[i];
+      w.StartObject();
+      w.Key("country"); JStr(w, c.country);
+      w.Key("name"); JStr(w, c.name);
+      w.Key("distance_km"); w.Double(c.distance_km);
+      w.Key("allowed"); w.Bool(c.allowed);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("reached_count"); w.Uint64(p.reached.size());
+    w.Key("outside_allowed"); w.Uint64(p.outside_allowed);
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+template <typename W>
+void WriteHeaderObservation(W& w, const HeaderObservation& h) {
+  w.StartObject();
+  w.Key("header"); JStr(w, h.evidence.header);
+  w.Key("value"); JStr(w, h.evidence.value);
+  w.Key("kind"); JStr(w, h.evidence.kind);
+  w.Key("provider"); JStr(w, h.evidence.provider);
+  w.Key("region");
+  if (h.evidence.region.empty()) w.Null();
+  else JStr(w, h.evidence.region);
+  w.Key("iata");
+  if (h.evidence.iata.empty()) w.Null();
+  else JStr(w, h.evidence.iata);
+  w.Key("address"); JStr(w, h.address);
+  w.Key("activity"); JStr(w, h.activity);
+  w.Key("country");
+  if (h.country.empty()) w.Null();
+  else JStr(w, h.country);
+  w.Key("place"); JStr(w, h.place);
+  w.Key("allowed"); JList(w, h.allowed);
+  w.Key("placement"); JStr(w, std::string(PlacementName(h.placement)));
+  w.Key("reason"); JStr(w, h.reason);
   w.EndObject();
 }
 
@@ -332,6 +395,16 @@ void WriteEndpoint(W& w, const std::string& manifest_path, const EndpointResult&
     w.Key("column"); w.Uint(e.ref.pos.column);
   }
   w.EndObject();
+  if (!e.probes.empty()) {
+    w.Key("probes");
+    w.StartArray();
+    for (const ProbeResult& p : e.probes) WriteProbeJson(w, p);
+    w.EndArray();
+    w.Key("header_evidence");
+    w.StartArray();
+    for (const HeaderObservation& h : e.headers) WriteHeaderObservation(w, h);
+    w.EndArray();
+  }
   w.EndObject();
 }
 
@@ -490,6 +563,20 @@ void WriteHead(const VerifyReport& r, W& w) {
   w.Key("servers"); JList(w, r.resolver_servers);
   w.EndObject();
   w.Key("started_at"); JStr(w, r.started_at);
+  if (r.probe) {
+    w.Key("probe");
+    w.StartObject();
+    w.Key("kind"); JStr(w, r.probe->kind);
+    w.Key("vantage");
+    if (r.probe->vantage) {
+      w.StartArray(); w.Double(r.probe->vantage->latitude); w.Double(r.probe->vantage->longitude); w.EndArray();
+    } else {
+      w.Null();
+    }
+    w.Key("targets"); w.Uint64(r.probe->targets);
+    w.Key("answered"); w.Uint64(r.probe->answered);
+    w.EndObject();
+  }
 }
 
 // finished_at, summary, result and the sample: known only at the end.
@@ -617,7 +704,29 @@ void RenderVerifyText(const VerifyReport& r, std::ostream& out, bool colour) {
       if (o.as) out << "  [AS" << o.as->number << " " << o.as->organisation << "]";
       out << "\n";
       for (const std::string& n : o.notes) out << "      note: " << n << "\n";
+      if (o.plausibility) {
+        const Plausibility& p = *o.plausibility;
+        char line[160];
+        std::snprintf(line, sizeof line, "      speed of light: %.2f ms connect, within %.0f km of the vantage: ", p.min_rtt_ms,
+                      p.radius_km + p.margin_km);
+        std::vector<std::string> near;
+        for (size_t i = 0; i < p.reached.size() && i < 8; ++i) near.push_back(p.reached[i].country.empty() ? p.reached[i].name : p.reached[i].country);
+        out << line << AreaVerdictName(p.area) << (near.empty() ? "" : " (" + Join(near) + (p.reached.size() > 8 ? ", ..." : "") + ")") << "\n";
+      }
     }
+    for (const ProbeResult& p : e.probes) {
+      out << "    probe " << p.url << (p.address ? " @ " + p.address->ToString() : "") << "  " << ProbeStatusName(p.status);
+      if (p.http_status) out << " HTTP " << p.http_status;
+      if (p.timings.connect) {
+        char ms[32];
+        std::snprintf(ms, sizeof ms, ", connect %.2f ms", *p.timings.connect);
+        out << ms;
+      }
+      if (p.tls) out << ", TLS " << p.tls->subject << " by " << p.tls->issuer;
+      if (!p.message.empty()) out << " (" << p.message << ")";
+      out << "\n";
+    }
+    for (const HeaderObservation& h : e.headers) out << "    " << PlacementName(h.placement) << ": " << h.reason << "\n";
     if (e.verdict != Verdict::kPass && e.path.size() > 1) out << "    path: " << Join(e.path, " -> ") << "\n";
   }
   if (!r.findings.empty()) out << "\nfindings\n";

@@ -16,9 +16,11 @@
 
 #include "finding.h"
 #include "ip.h"
+#include "probe.h"
 #include "resolve.h"
 #include "sample.h"
 #include "status.h"
+#include "vantage.h"
 
 namespace residency {
 
@@ -89,6 +91,9 @@ struct AddressObservation {
   std::optional<FeedEvidence> feed;
   std::optional<AsEvidence> as;
   std::vector<std::string> notes;      // e.g. "sources disagree inside the allowed area: NL vs FR"
+  // `verify --probe http --vantage`: what the fastest TCP connect says of where the address
+  // can be. A claimed country the circle rules out makes the placement unknown.
+  std::optional<Plausibility> plausibility;
 };
 
 // An endpoint's observed addresses. Each observation is immutable and shared: endpoints
@@ -116,6 +121,21 @@ class Observations {
   std::vector<Ref> items_;
 };
 
+// A location header of a probe's response (location_headers.h), placed like an address:
+// storage headers (x-amz-bucket-region) against the endpoint's own allowed locations, edge
+// PoPs against those allowed for processing the endpoint's data. An outside header fails
+// the endpoint; an unknown one (a region or airport code not in the geodb) changes nothing.
+struct HeaderObservation {
+  HeaderEvidence evidence;
+  std::string address;             // the probed address ("" when the probe was not pinned)
+  std::string activity;            // what it is evidence of: storage | backup | processing
+  std::string country;             // "" when the region or airport is unknown
+  std::string place;               // region city or airport city, "" when unknown
+  std::vector<std::string> allowed;  // for `activity` and the endpoint's data, as declared
+  Placement placement = Placement::kUnknown;
+  std::string reason;
+};
+
 struct HostPatternEvidence {
   std::string provider, region, service, pattern;
 };
@@ -136,6 +156,17 @@ struct EndpointResult {
   std::optional<HostPatternEvidence> host_pattern;
   std::vector<std::string> path;     // service -> ... -> node -> NODE/ENDPOINT
   SourceRef ref;
+  // `verify --probe http`: one probe per resolved address (or per URL), and the location
+  // headers they brought back.
+  std::vector<ProbeResult> probes;
+  std::vector<HeaderObservation> headers;
+};
+
+// How a run probed (`verify --probe`), for the report.
+struct ProbeRun {
+  std::string kind = "http";
+  std::optional<GeoPoint> vantage;
+  size_t targets = 0, answered = 0;
 };
 
 struct GeodbSourceInfo {
@@ -156,6 +187,7 @@ struct VerifyReport {
   std::vector<EndpointResult> endpoints;
   std::vector<Finding> findings;
   std::optional<SampleResult> sample;  // `verify --sample`: only the plan's endpoints are above
+  std::optional<ProbeRun> probe;       // `verify --probe`
   // Endpoints handed to a sink instead of kept above (a streamed run), by verdict.
   struct Tally {
     size_t pass = 0, fail = 0, unverified = 0;

@@ -56,12 +56,89 @@ AddressObservation Observe(const GeoAnswer& a, const Jurisdictions& j) {
   return o;
 }
 
+// What the probes found, by endpoint (index into Verify's endpoint list) and by address.
+struct Probed {
+  std::vector<ProbeResult> results;
+  std::vector<std::vector<uint32_t>> of_endpoint;  // indices into results
+  std::map<IpAddress, double> min_connect_ms;      // the fastest TCP connect to each address
+};
+
+// The URL a probe asks for an endpoint: its own, or https://HOST/; "" for an IP literal.
+std::string ProbeUrl(const Endpoint& e) {
+  if (e.target == Endpoint::Target::kUrl) return e.url;
+  if (e.target == Endpoint::Target::kHost) return "https://" + e.host + "/";
+  return "";
+}
+
+Status ProbeEndpoints(const VerifyInputs& in, const std::vector<const Endpoint*>& endpoints,
+                      const std::vector<Resolution>& resolved, const std::map<std::string, size_t>& name_index,
+                      Probed* out, ProbeRun* run) {
+  std::vector<ProbeTarget> targets;
+  std::map<std::pair<std::string, std::string>, uint32_t> index;  // (url, address) -> target
+  out->of_endpoint.resize(endpoints.size());
+  for (size_t i = 0; i < endpoints.size(); ++i) {
+    const Endpoint& e = *endpoints[i];
+    std::string url = ProbeUrl(e);
+    if (url.empty()) continue;
+    std::vector<IpAddress> addresses;
+    if (!e.host.empty()) addresses = resolved[name_index.at(e.host)].addresses;
+    else if (e.ip) addresses.push_back(*e.ip);  // a URL with an IP literal host
+    for (const IpAddress& ip : addresses) {
+      auto [it, fresh] = index.emplace(std::pair(url, ip.ToString()), static_cast<uint32_t>(targets.size()));
+      if (fresh) targets.push_back(ProbeTarget{e.qualified_id, url, ip});
+      out->of_endpoint[i].push_back(it->second);
+    }
+  }
+  if (Status s = in.prober->ProbeAll(targets, &out->results); !s.ok()) return s;
+  run->targets = targets.size();
+  for (const ProbeResult& r : out->results) {
+    run->answered += r.answered();
+    if (r.address && r.timings.connect) {
+      auto [it, fresh] = out->min_connect_ms.emplace(*r.address, *r.timings.connect);
+      if (!fresh) it->second = std::min(it->second, *r.timings.connect);
+    }
+  }
+  if (in.vantage) run->vantage = in.vantage->vantage();
+  return Status::Ok();
+}
+
+// The location headers of an endpoint's probes as observations, placed.
+void ObserveHeaders(const VerifyInputs& in, const Endpoint& e, AllowedCache* allowed_cache, EndpointResult* r) {
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const ProbeResult& p : r->probes) {
+    for (const HeaderEvidence& ev : p.location) {
+      if (!seen.emplace(ev.header + "\n" + ev.value + "\n" + ev.iata, p.address ? p.address->ToString() : "").second) continue;
+      HeaderObservation h;
+      h.evidence = ev;
+      h.address = p.address ? p.address->ToString() : "";
+      Activity activity = Activity::kProcessing;
+      if (ev.kind == "storage") {
+        activity = e.activity == Activity::kBackup ? Activity::kBackup : Activity::kStorage;
+        if (const Region* region = in.jurisdictions.FindRegion(ev.provider, ev.region)) {
+          h.country = region->country;
+          h.place = region->city;
+        }
+      } else if (in.airports) {
+        if (const Airport* a = in.airports->Find(ev.iata)) {
+          h.country = a->country;
+          h.place = a->city;
+        }
+      }
+      h.activity = std::string(ActivityName(activity));
+      const Allowed& allowed = allowed_cache->For(activity, e.data);
+      h.allowed = allowed.locations;
+      PlaceHeader(allowed, &h);
+      r->headers.push_back(std::move(h));
+    }
+  }
+}
+
 // Resolves nothing: looks up, places and judges the endpoints of one chunk. Each distinct
 // (address, allowed locations) pair of the chunk is looked up and placed once, on every
 // core, and shared by the endpoints that have it (report.h, Observations).
-Status VerifyChunk(const VerifyInputs& in, const std::vector<const Endpoint*>& endpoints,
+Status VerifyChunk(const VerifyInputs& in, const std::vector<const Endpoint*>& endpoints, size_t first,
                    const std::vector<Resolution>& resolved, const std::map<std::string, size_t>& name_index,
-                   AllowedCache* allowed_cache, std::vector<EndpointResult>* results) {
+                   const Probed* probed, AllowedCache* allowed_cache, std::vector<EndpointResult>* results) {
   const Manifest& m = in.manifest;
   std::vector<const Allowed*> allowed_of(endpoints.size());
   struct Pair {
@@ -109,6 +186,11 @@ Status VerifyChunk(const VerifyInputs& in, const std::vector<const Endpoint*>& e
       }
       AddressObservation o = Observe(answer, in.jurisdictions);
       PlaceAddress(*pairs[k].allowed, &o);
+      if (probed && in.vantage) {
+        if (auto rtt = probed->min_connect_ms.find(pairs[k].ip); rtt != probed->min_connect_ms.end()) {
+          ApplyPlausibility(in.vantage->Assess(rtt->second, Votes(o), pairs[k].allowed->countries), &o);
+        }
+      }
       placed[k] = std::make_shared<const AddressObservation>(std::move(o));
     }
   });
@@ -143,9 +225,20 @@ Status VerifyChunk(const VerifyInputs& in, const std::vector<const Endpoint*>& e
       }
       r.allowed = allowed_of[i]->locations;
       for (size_t k = first_address[i]; k < first_address[i + 1]; ++k) r.observed.push_back(placed[pair_of[k]]);
+      if (probed) {
+        for (uint32_t p : probed->of_endpoint[first + i]) r.probes.push_back(probed->results[p]);
+      }
       r.verdict = EndpointVerdict(r);
     }
   });
+  if (probed) {  // few endpoints carry headers; the allowed-locations cache is not shared
+    for (size_t i = 0; i < endpoints.size(); ++i) {
+      EndpointResult& r = (*results)[i];
+      if (r.probes.empty()) continue;
+      ObserveHeaders(in, *endpoints[i], allowed_cache, &r);
+      r.verdict = EndpointVerdict(r);
+    }
+  }
   return Status::Ok();
 }
 
@@ -192,6 +285,13 @@ Status Verify(const VerifyInputs& in, VerifyReport* report) {
   if (Status s = in.resolver.ResolveAll(names, &resolved); !s.ok()) return s;
   done("resolve");
 
+  Probed probed;
+  if (in.prober) {
+    report->probe = ProbeRun{};
+    if (Status s = ProbeEndpoints(in, endpoints, resolved, name_index, &probed, &*report->probe); !s.ok()) return s;
+    done("probe");
+  }
+
   report->findings = Lint(m, in.graph, in.jurisdictions, in.profile);
   MeasuredChecks checks(m, in.graph, in.jurisdictions, in.operators, in.profile);
   AllowedCache allowed_cache(m);
@@ -201,7 +301,11 @@ Status Verify(const VerifyInputs& in, VerifyReport* report) {
     std::vector<const Endpoint*> chunk(endpoints.begin() + static_cast<ptrdiff_t>(first),
                                        endpoints.begin() + static_cast<ptrdiff_t>(std::min(endpoints.size(), first + chunk_size)));
     std::vector<EndpointResult> results;
-    if (Status s = VerifyChunk(in, chunk, resolved, name_index, &allowed_cache, &results); !s.ok()) return s;
+    if (Status s = VerifyChunk(in, chunk, first, resolved, name_index, in.prober ? &probed : nullptr, &allowed_cache,
+                               &results);
+        !s.ok()) {
+      return s;
+    }
     done("geolocate");
     checks.Add(chunk, results);
     done("check");

@@ -14,15 +14,18 @@
 #include <set>
 #include <string>
 
+#include "airports.h"
 #include "geo.h"
 #include "graph.h"
 #include "host_patterns.h"
 #include "jurisdiction.h"
 #include "manifest.h"
 #include "operators.h"
+#include "probe.h"
 #include "profile.h"
 #include "report.h"
 #include "resolve.h"
+#include "vantage.h"
 
 namespace residency {
 
@@ -40,7 +43,7 @@ struct VerifyInputs {
   std::function<std::string()> now;    // ISO 8601 UTC
   // Called as each stage ends ("resolve", "geolocate", "check", and "report" after a sink),
   // for --timings; a streamed run passes each stage once per chunk. May be empty.
-  std::function<void(const char* stage)> stage_done;
+  std::function<void(const char* stage)> stage_done = {};
   // `verify --sample`: when not null, only these endpoints (NODE/ENDPOINT) are resolved,
   // located and checked; the static checks still cover the whole manifest.
   const std::set<std::string>* only = nullptr;
@@ -48,10 +51,18 @@ struct VerifyInputs {
   // chunk is handed to the sink (with the report so far: its opening members are filled)
   // instead of being kept in report->endpoints; report->streamed counts them. Memory then
   // stays bounded by a chunk, whatever the size of the estate. A sink's error stops the run.
-  std::function<Status(const VerifyReport& report, const std::vector<EndpointResult>& chunk)> sink;
+  std::function<Status(const VerifyReport& report, const std::vector<EndpointResult>& chunk)> sink = {};
   size_t chunk = kVerifyChunk;  // endpoints per chunk of a streamed run (tests make it small)
   // Called after each chunk with (endpoints done, endpoints in all), for a progress line.
-  std::function<void(size_t done, size_t total)> progress;
+  std::function<void(size_t done, size_t total)> progress = {};
+  // `verify --probe http`: when set, every host and URL endpoint is probed once per address
+  // it resolved to (a host as https://HOST/), after resolution ("probe" stage). Location
+  // headers become observations (report.h, HeaderObservation): regions through the region
+  // catalog, edge PoPs through `airports` (may be null: then unknown). With `vantage`, each
+  // address's fastest TCP connect bounds where it can be (check.h, ApplyPlausibility).
+  Prober* prober = nullptr;
+  const Airports* airports = nullptr;
+  const VantageBounds* vantage = nullptr;
 };
 
 // Fills *report. Fails only when a tool fails (the resolver cannot start, a database is

@@ -20,6 +20,9 @@
 #include "host_patterns.h"
 #include "manifest.h"
 #include "output.h"
+#include "probe.h"
+#include "vantage.h"
+#include "airports.h"
 #include "render.h"
 #include "operators.h"
 #include "profile.h"
@@ -246,6 +249,32 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
     }
   }
 
+  // --probe http [--vantage LAT,LON]: the prober, the airports for edge PoPs, the outlines.
+  std::unique_ptr<Prober> prober;
+  Airports airports;
+  std::unique_ptr<CountryOutlines> outlines;
+  std::unique_ptr<VantageBounds> vantage;
+  if (options.probe.empty() && (!options.vantage.empty() || !options.cacert.empty())) {
+    return Fail(err, Status::InvalidInput(std::string(options.vantage.empty() ? "--cacert" : "--vantage") +
+                                          " needs --probe http (the probes' TCP connects give the round trips)"));
+  }
+  if (!options.probe.empty()) {
+    ProberOptions po;
+    po.timeout_ms = options.probe_timeout_ms;
+    po.connect_timeout_ms = std::min(options.probe_timeout_ms, 5000L);
+    po.ca_file = options.cacert;
+    Status s;
+    prober = NewCurlProber(po, &s);
+    if (!prober || !s.ok()) return Fail(err, s.ok() ? Status::Network("the prober did not start") : s.WithContext("--probe"));
+    if (Status a = Airports::Load(geodb, &airports); !a.ok()) return Fail(err, a);
+    if (!options.vantage.empty()) {
+      GeoPoint point;
+      if (Status v = ParseVantage(options.vantage, &point); !v.ok()) return Fail(err, v.WithContext("--vantage"));
+      if (Status o = CountryOutlines::Load(geodb, &outlines); !o.ok()) return Fail(err, o);
+      vantage = std::make_unique<VantageBounds>(*outlines, point);
+    }
+  }
+
   clock.Done("open");
   ServiceGraph graph(manifest);
   clock.Done("graph");
@@ -265,6 +294,9 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
   if (names) progress.Show("residency: resolving " + std::to_string(names) + " names...");
   VerifyInputs in{manifest, graph, ctx.jurisdictions, profile, *geo, operators, &patterns, *resolver, NowIso,
                   [&](const char* stage) { clock.Done(stage); }, options.sample.empty() ? nullptr : &sampled};
+  in.prober = prober.get();
+  in.airports = prober ? &airports : nullptr;
+  in.vantage = vantage.get();
   in.progress = [&](size_t done, size_t total) {
     progress.Show("residency: verified " + std::to_string(done) + " of " + std::to_string(total) + " endpoints");
   };

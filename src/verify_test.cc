@@ -5,11 +5,16 @@
 
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
+#include <rapidjson/schema.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <sstream>
 
 #include "geodb_fixture_test.h"
 #include "lint.h"
+#include "location_headers.h"
+#include "probe.h"
 
 namespace residency {
 namespace {
@@ -137,6 +142,184 @@ TEST_CASE("a streamed verify equals a whole one, chunk by chunk") {
       CHECK(a == b);
       CHECK(streamed.json.find('\n') == streamed.json.size() - 1);  // compact: one line
     }
+  }
+}
+
+namespace {
+
+// One storage endpoint given as a URL on an AWS Frankfurt address, probed by a canned
+// prober whose answer carries a bucket region and an edge PoP.
+struct ProbeFixture {
+  Manifest manifest;
+  std::vector<ProbeResult> canned;
+
+  explicit ProbeFixture(std::vector<std::pair<std::string, std::string>> headers, double connect_ms = 1.0) {
+    std::string text = R"({"manifest_version": 1,
+      "service": {"id": "svc", "name": "S", "provider": {"legal_name": "S GmbH", "country": "DE"}, "assurance_level": "high"},
+      "declared_locations": [{"activity": "storage", "data": ["customer"], "locations": ["DE"]},
+                             {"activity": "processing", "data": ["customer"], "locations": ["EU"]}],
+      "subservices": [{"id": "s", "name": "S", "operator": {"legal_name": "Amazon Web Services EMEA SARL", "country": "LU"},
+        "endpoints": [{"id": "bucket", "activity": "storage", "data": ["customer"], "url": "https://3.120.0.10/b"}]}],
+      "flows": [{"from": "svc", "to": "s", "data": ["customer"]}]})";
+    std::vector<Diagnostic> errors;
+    REQUIRE_MESSAGE(ParseManifest("p.json", text, TestJurisdictions(), &manifest, &errors), (errors.empty() ? "" : errors[0].ToString()));
+    ProbeResult r;
+    r.url = "https://3.120.0.10/b";
+    r.address = ParseIp("3.120.0.10");
+    r.status = ProbeStatus::kOk;
+    r.http_status = 403;
+    r.timings.connect = connect_ms;
+    r.headers = std::move(headers);
+    r.location = ParseLocationHeaders(r.headers);
+    canned.push_back(r);
+  }
+
+  VerifyReport Run(const char* vantage) {
+    std::unique_ptr<Geo> geo;
+    REQUIRE(Geo::Open("geodb", &geo).ok());
+    Airports airports;
+    REQUIRE(Airports::Load("geodb", &airports).ok());
+    std::unique_ptr<CountryOutlines> outlines;
+    std::unique_ptr<VantageBounds> bounds;
+    if (vantage) {
+      Status s = CountryOutlines::Load("geodb", &outlines);
+      REQUIRE_MESSAGE(s.ok(), s.message());
+      GeoPoint point;
+      REQUIRE(ParseVantage(vantage, &point).ok());
+      bounds = std::make_unique<VantageBounds>(*outlines, point);
+    }
+    Profile profile;
+    Diagnostic error;
+    REQUIRE(LoadProfile("eucs-high", TestJurisdictions(), &profile, &error));
+    ServiceGraph graph(manifest);
+    std::unique_ptr<Resolver> resolver = NewReplayResolver({}, {"127.0.0.1:53"});
+    std::unique_ptr<Prober> prober = NewCannedProber(canned);
+    VerifyInputs in{manifest, graph, TestJurisdictions(), profile, *geo, TestOperators(), nullptr, *resolver,
+                    [] { return std::string("2026-11-29T00:00:00Z"); }};
+    in.prober = prober.get();
+    in.airports = &airports;
+    in.vantage = bounds.get();
+    VerifyReport report;
+    report.tool_version = "test";
+    Status s = Verify(in, &report);
+    REQUIRE_MESSAGE(s.ok(), s.message());
+    REQUIRE(report.endpoints.size() == 1);
+    return report;
+  }
+};
+
+// docs/report.schema.json accepts `json`; on failure, says where.
+std::string SchemaViolation(const std::string& json) {
+  static const rapidjson::SchemaDocument* schema = [] {
+    std::string text;
+    REQUIRE(ReadFile("docs/report.schema.json", &text).ok());
+    auto* d = new rapidjson::Document;
+    d->Parse(text.c_str());
+    REQUIRE(!d->HasParseError());
+    return new rapidjson::SchemaDocument(*d);
+  }();
+  rapidjson::Document doc;
+  if (doc.Parse(json.c_str()).HasParseError()) return "not JSON";
+  rapidjson::SchemaValidator v(*schema);
+  if (doc.Accept(v)) return "";
+  rapidjson::StringBuffer where;
+  v.GetInvalidDocumentPointer().StringifyUriFragment(where);
+  return std::string(where.GetString()) + " " + v.GetInvalidSchemaKeyword();
+}
+
+bool HasFinding(const VerifyReport& r, const std::string& kind, const std::string& text) {
+  for (const Finding& f : r.findings) {
+    if (f.kind == kind && f.message.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("verify --probe: location headers are observations, checked like addresses") {
+  struct Case {
+    std::string name;
+    std::vector<std::pair<std::string, std::string>> headers;
+    Verdict verdict;
+    std::vector<std::string> placements;  // per header observation
+    std::string finding;                  // a location-violation message part, "" none
+  };
+  const Case cases[] = {
+      {"no location header", {{"server", "AmazonS3"}}, Verdict::kPass, {}, ""},
+      {"bucket region inside", {{"x-amz-bucket-region", "eu-central-1"}}, Verdict::kPass, {"inside"}, ""},
+      {"bucket region outside", {{"x-amz-bucket-region", "eu-west-3"}}, Verdict::kFail, {"outside"},
+       "header x-amz-bucket-region eu-west-3: region aws:eu-west-3 (FR, Paris): storage outside DE"},
+      {"edge PoP inside the processing area", {{"x-amz-cf-pop", "FRA56-P5"}}, Verdict::kPass, {"inside"}, ""},
+      {"edge PoP outside the processing area", {{"x-amz-cf-pop", "IAD89-P1"}}, Verdict::kFail, {"outside"},
+       "edge PoP IAD (US, Dulles): processing outside EU"},
+      {"unknown airport changes nothing", {{"cf-ray", "8f1c2a3b4d5e6f70-QQQ"}}, Verdict::kPass, {"unknown"}, ""},
+      {"unknown region changes nothing", {{"x-amz-bucket-region", "xx-nowhere-9"}}, Verdict::kPass, {"unknown"}, ""},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    ProbeFixture fx(c.headers);
+    VerifyReport r = fx.Run(nullptr);
+    const EndpointResult& e = r.endpoints[0];
+    REQUIRE(e.probes.size() == 1);
+    CHECK(e.probes[0].http_status == 403);
+    std::vector<std::string> placements;
+    for (const HeaderObservation& h : e.headers) placements.push_back(std::string(PlacementName(h.placement)));
+    CHECK(placements == c.placements);
+    CHECK(VerdictName(e.verdict) == VerdictName(c.verdict));
+    if (!c.finding.empty()) CHECK(HasFinding(r, "location-violation", c.finding));
+    REQUIRE(r.probe);
+    CHECK(r.probe->targets == 1);
+    CHECK(r.probe->answered == 1);
+    std::ostringstream json;
+    RenderVerifyJson(r, json);
+    rapidjson::Document doc;
+    REQUIRE(!doc.Parse(json.str().c_str()).HasParseError());
+    CHECK(doc["endpoints"][0]["probes"][0]["http_status"].GetInt() == 403);
+    CHECK(doc["endpoints"][0]["header_evidence"].Size() == c.placements.size());
+    CHECK(doc["probe"]["targets"].GetInt() == 1);
+    CHECK(SchemaViolation(json.str()) == "");
+  }
+}
+
+TEST_CASE("verify --vantage: the speed of light against the geodb's answer") {
+  // 3.120.0.10 is AWS Frankfurt; the sources say DE.
+  {
+    ProbeFixture fx({}, 1.0);
+    VerifyReport r = fx.Run("35.68,139.69");  // Tokyo: 1 ms cannot reach Germany
+    const AddressObservation& o = r.endpoints[0].observed[0];
+    REQUIRE(o.plausibility);
+    CHECK(o.placement == Placement::kUnknown);
+    CHECK(o.reason.find("the speed of light rules out DE") == 0);
+    CHECK(r.endpoints[0].verdict == Verdict::kUnverified);
+    CHECK(HasFinding(r, "unverifiable", "speed of light"));
+  }
+  {
+    ProbeFixture fx({}, 1.0);
+    VerifyReport r = fx.Run("50.11,8.68");  // Frankfurt: 1 ms keeps it within ~130 km, all DE
+    const AddressObservation& o = r.endpoints[0].observed[0];
+    REQUIRE(o.plausibility);
+    CHECK(o.placement == Placement::kInside);
+    CHECK(o.plausibility->area == AreaVerdict::kInsideAllowed);
+    CHECK(r.endpoints[0].verdict == Verdict::kPass);
+    std::ostringstream json;
+    RenderVerifyJson(r, json);
+    rapidjson::Document doc;
+    REQUIRE(!doc.Parse(json.str().c_str()).HasParseError());
+    CHECK(std::string(doc["endpoints"][0]["observed"][0]["plausibility"]["area"].GetString()) == "inside-allowed");
+    CHECK(SchemaViolation(json.str()) == "");
+    doc["endpoints"][0]["observed"][0]["plausibility"]["area"].SetString("probably");
+    rapidjson::StringBuffer bad;
+    rapidjson::Writer<rapidjson::StringBuffer> bw(bad);
+    doc.Accept(bw);
+    CHECK(SchemaViolation(bad.GetString()) != "");  // the schema does check plausibility
+  }
+  {
+    ProbeFixture fx({}, 80.0);
+    VerifyReport r = fx.Run("50.11,8.68");  // 80 ms reaches far beyond DE: inconclusive, still inside by the geodb
+    const AddressObservation& o = r.endpoints[0].observed[0];
+    REQUIRE(o.plausibility);
+    CHECK(o.placement == Placement::kInside);
+    CHECK(o.plausibility->area == AreaVerdict::kInconclusive);
   }
 }
 

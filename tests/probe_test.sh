@@ -29,6 +29,7 @@ cleanup() {
   [[ -n $hostile_pid ]] && kill "$hostile_pid" 2>/dev/null && wait "$hostile_pid" 2>/dev/null
   [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
   [[ -n $sleeper_pid ]] && kill "$sleeper_pid" 2>/dev/null && wait "$sleeper_pid" 2>/dev/null
+  [[ -f $tmp/dns/ports ]] && bash tests/dns/servers.sh stop "$tmp/dns" >/dev/null 2>&1
   [[ -n ${KEEP_TMP:-} ]] || rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -416,6 +417,76 @@ sys.exit(0 if ok else 1)
 PY
 else
   echo "# strace not available: the connect-level loopback check is skipped"
+fi
+
+# ---- verify --probe http: the same servers behind a real DNS server --------------------
+# NSD serves probe.test -> 127.0.0.1; a manifest names the TLS server, the plain one and a
+# closed port; location headers become observations checked against the declarations.
+dns_dir=$tmp/dns
+mkdir -p "$dns_dir"
+cat >"$tmp/probe.test.zone" <<'ZONE'
+$ORIGIN probe.test.
+$TTL 60
+@ IN SOA ns.probe.test. hostmaster.probe.test. 1 3600 600 86400 60
+@ IN NS ns.probe.test.
+ns IN A 127.0.0.1
+@ IN A 127.0.0.1
+ZONE
+if bash tests/dns/servers.sh start "$dns_dir" "$tmp/probe.test.zone" >"$tmp/dns.log" 2>&1; then
+  # shellcheck disable=SC1091
+  source "$dns_dir/ports"
+  cat >"$tmp/probed.json" <<MANIFEST
+{"manifest_version": 1,
+ "service": {"id": "svc", "name": "Probed", "provider": {"legal_name": "P GmbH", "country": "DE"}, "assurance_level": "substantial"},
+ "declared_locations": [{"activity": "storage", "data": ["customer"], "locations": ["DE"]},
+                        {"activity": "processing", "data": ["customer"], "locations": ["EU"]}],
+ "subservices": [{"id": "web", "name": "Web", "operator": {"legal_name": "P GmbH", "country": "DE"},
+   "endpoints": [{"id": "tls", "activity": "storage", "data": ["customer"], "url": "https://probe.test:$tls_port/"},
+                 {"id": "paris", "activity": "storage", "data": ["customer"], "url": "http://probe.test:$http_port/head405"},
+                 {"id": "gone", "activity": "storage", "data": ["customer"], "url": "http://probe.test:$dead_port/"}]}],
+ "flows": [{"from": "svc", "to": "web", "data": ["customer"]}]}
+MANIFEST
+  timeout -k 5 60 "$bin" verify "$tmp/probed.json" --dns "127.0.0.1:$NSD_PORT" --probe http --cacert "$tls/ca.pem" \
+    --vantage 50.11,8.68 --probe-timeout-ms 3000 --format json --output "$tmp/verify.json" 2>"$tmp/verify.err"
+  code=$?
+  check "verify --probe: exit 1 (a bucket region outside)" test "$code" = 1
+  check "verify --probe: headers checked, probes recorded, vantage applied" python3 - "$tmp/verify.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+e = {x["id"].split("/")[1]: x for x in r["endpoints"]}
+ok = True
+def want(cond, what):
+    global ok
+    if not cond:
+        ok = False
+        print("  # " + what, file=sys.stderr)
+want(r["probe"]["kind"] == "http" and r["probe"]["vantage"] == [50.11, 8.68], "probe run %r" % r["probe"])
+want(r["probe"]["targets"] == 3 and r["probe"]["answered"] == 2, "targets %r" % r["probe"])
+tls = e["tls"]
+want(tls["probes"][0]["status"] == "ok" and "probe.test" in tls["probes"][0]["tls"]["subject"], "tls probe %r" % tls["probes"])
+want(sorted(h["placement"] for h in tls["header_evidence"]) == ["inside", "inside"], "tls headers %r" % tls["header_evidence"])
+want(tls["verdict"] == "unverified", "127.0.0.1 has no location: unverified, got " + tls["verdict"])
+paris = e["paris"]
+want(paris["verdict"] == "fail", "paris verdict " + paris["verdict"])
+h = paris["header_evidence"][0] if paris["header_evidence"] else {}
+want(h.get("country") == "FR" and h.get("placement") == "outside" and h.get("activity") == "storage", "paris header %r" % h)
+want(e["gone"]["probes"][0]["status"] == "refused" and e["gone"]["header_evidence"] == [], "gone %r" % e["gone"]["probes"])
+want(any(f["kind"] == "location-violation" and "x-amz-bucket-region eu-west-3" in f["message"] for f in r["findings"]),
+     "no location-violation naming the header")
+p = tls["observed"][0].get("plausibility") if tls["observed"] else None
+want(p is not None and p["area"] == "inside-allowed" and p["min_connect_ms"] < 5, "plausibility %r" % p)
+sys.exit(0 if ok else 1)
+PY
+  "$bin" verify "$tmp/probed.json" --dns "127.0.0.1:$NSD_PORT" --vantage 50,8 >/dev/null 2>"$tmp/vantage.err"
+  code=$?
+  check "verify --vantage without --probe: exit 2, says why" test "$code" = 2 -a -n "$(grep -F 'needs --probe http' "$tmp/vantage.err")"
+  "$bin" verify "$tmp/probed.json" --dns "127.0.0.1:$NSD_PORT" --probe http --vantage 95,8 >/dev/null 2>"$tmp/vantage.err"
+  code=$?
+  check "verify --vantage 95,8: exit 2 naming --vantage" test "$code" = 2 -a -n "$(grep -F -- '--vantage' "$tmp/vantage.err")"
+  bash tests/dns/servers.sh stop "$dns_dir"
+else
+  failed=$((failed + 1)); n=$((n + 1))
+  echo "not ok $n - NSD did not start: $(cat "$tmp/dns.log")"
 fi
 
 echo "probe_test: $((n - failed)) passed, $failed failed"
