@@ -93,7 +93,8 @@ Status ProbeEndpoints(const VerifyInputs& in, const std::vector<const Endpoint*>
   run->targets = targets.size();
   for (const ProbeResult& r : out->results) {
     run->answered += r.answered();
-    if (r.address && r.timings.connect) {
+    // Only a completed probe's connect counts: a failed one may have met a middlebox.
+    if (r.answered() && r.address && r.timings.connect) {
       auto [it, fresh] = out->min_connect_ms.emplace(*r.address, *r.timings.connect);
       if (!fresh) it->second = std::min(it->second, *r.timings.connect);
     }

@@ -314,6 +314,14 @@ TEST_CASE("verify --vantage: the speed of light against the geodb's answer") {
     CHECK(SchemaViolation(bad.GetString()) != "");  // the schema does check plausibility
   }
   {
+    ProbeFixture fx({}, 1.0);
+    fx.canned[0].status = ProbeStatus::kTlsError;  // e.g. an intercepting proxy answered
+    VerifyReport r = fx.Run("35.68,139.69");
+    const AddressObservation& o = r.endpoints[0].observed[0];
+    CHECK(!o.plausibility);  // a failed probe's round trip says nothing of the server
+    CHECK(o.placement == Placement::kInside);
+  }
+  {
     ProbeFixture fx({}, 80.0);
     VerifyReport r = fx.Run("50.11,8.68");  // 80 ms reaches far beyond DE: inconclusive, still inside by the geodb
     const AddressObservation& o = r.endpoints[0].observed[0];
