@@ -210,17 +210,18 @@ struct ProbeFixture {
 
 // docs/report.schema.json accepts `json`; on failure, says where.
 std::string SchemaViolation(const std::string& json) {
-  static const rapidjson::SchemaDocument* schema = [] {
+  static const rapidjson::Document schema_doc = [] {
     std::string text;
     REQUIRE(ReadFile("docs/report.schema.json", &text).ok());
-    auto* d = new rapidjson::Document;
-    d->Parse(text.c_str());
-    REQUIRE(!d->HasParseError());
-    return new rapidjson::SchemaDocument(*d);
+    rapidjson::Document d;
+    d.Parse(text.c_str());
+    REQUIRE(!d.HasParseError());
+    return d;
   }();
+  static const rapidjson::SchemaDocument schema(schema_doc);
   rapidjson::Document doc;
   if (doc.Parse(json.c_str()).HasParseError()) return "not JSON";
-  rapidjson::SchemaValidator v(*schema);
+  rapidjson::SchemaValidator v(schema);
   if (doc.Accept(v)) return "";
   rapidjson::StringBuffer where;
   v.GetInvalidDocumentPointer().StringifyUriFragment(where);
