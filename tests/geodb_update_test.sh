@@ -10,17 +10,12 @@ set -uo pipefail
 
 bin=${1:?usage: bash tests/geodb_update_test.sh PATH/TO/residency}
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
-nginx=$(command -v nginx || echo /usr/sbin/nginx)
-if [[ ! -x $nginx ]]; then
-  echo "geodb_update_test: nginx not found (Debian package nginx-light)" >&2
-  exit 2
-fi
+source tests/http/nginx.sh
 
 tmp=$(mktemp -d)
-nginx_pid=
 sleeper_pid=
 cleanup() {
-  [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  nginx_stop
   [[ -n $sleeper_pid ]] && kill "$sleeper_pid" 2>/dev/null && wait "$sleeper_pid" 2>/dev/null
   rm -rf "$tmp"
 }
@@ -53,38 +48,15 @@ head -c 100000 geodb/feeds/oci-public_ip_ranges.json >"$www/bad/truncated.json"
 printf '{"regions": [{"region": "eu-frankfurt-1", "cidrs": [}' >"$www/bad/invalid.json"
 chmod -R a+rX "$tmp"
 
-cat >"$tmp/nginx/nginx.conf" <<EOF
-worker_processes 1;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log;
-events { worker_connections 64; }
-http {
-  access_log $tmp/nginx/access.log;
-  client_body_temp_path $tmp/nginx/client_body;
-  proxy_temp_path $tmp/nginx/proxy;
-  fastcgi_temp_path $tmp/nginx/fastcgi;
-  uwsgi_temp_path $tmp/nginx/uwsgi;
-  scgi_temp_path $tmp/nginx/scgi;
+cat >"$tmp/servers.conf" <<EOF
   default_type application/json;
   server {
     listen 127.0.0.1:$port;
     root $www;
     location = /status500 { return 500 "internal error\n"; }
   }
-}
 EOF
-"$nginx" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' 2>"$tmp/nginx/stderr" &
-nginx_pid=$!
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for _ in $(seq 50); do
-  listening "$port" && break
-  sleep 0.1
-done
-if ! listening "$port"; then
-  echo "geodb_update_test: nginx did not start:" >&2
-  cat "$tmp/nginx/stderr" "$tmp/nginx/error.log" >&2 2>/dev/null
-  exit 2
-fi
+nginx_start "$tmp/nginx" "$tmp/servers.conf" "$port" || exit 2
 
 # A listener that accepts and never answers.
 python3 -c '

@@ -15,19 +15,14 @@ set -uo pipefail
 
 bin=${1:?usage: bash tests/probe_test.sh PATH/TO/residency}
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
-nginx=$(command -v nginx || echo /usr/sbin/nginx)
-if [[ ! -x $nginx ]]; then
-  echo "probe_test: nginx not found (Debian package nginx-light)" >&2
-  exit 2
-fi
+source tests/http/nginx.sh
 
 tmp=$(mktemp -d)
-nginx_pid=
 sleeper_pid=
 hostile_pid=
 cleanup() {
   [[ -n $hostile_pid ]] && kill "$hostile_pid" 2>/dev/null && wait "$hostile_pid" 2>/dev/null
-  [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  nginx_stop
   [[ -n $sleeper_pid ]] && kill "$sleeper_pid" 2>/dev/null && wait "$sleeper_pid" 2>/dev/null
   [[ -f $tmp/dns/ports ]] && bash tests/dns/servers.sh stop "$tmp/dns" >/dev/null 2>&1
   [[ -n ${KEEP_TMP:-} ]] || rm -rf "$tmp"
@@ -98,18 +93,7 @@ www=$tmp/www
 mkdir -p "$www" "$tmp/nginx"
 truncate -s 64M "$www/big.bin"  # sparse: more than loopback socket buffers hold
 chmod -R a+rX "$tmp"
-cat >"$tmp/nginx/nginx.conf" <<EOF
-worker_processes 1;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log;
-events { worker_connections 256; }
-http {
-  access_log $tmp/nginx/access.log;
-  client_body_temp_path $tmp/nginx/client_body;
-  proxy_temp_path $tmp/nginx/proxy;
-  fastcgi_temp_path $tmp/nginx/fastcgi;
-  uwsgi_temp_path $tmp/nginx/uwsgi;
-  scgi_temp_path $tmp/nginx/scgi;
+cat >"$tmp/servers.conf" <<EOF
   default_type text/plain;
   server {
     listen 127.0.0.1:$http_port;
@@ -148,20 +132,9 @@ http {
     }
     location = /up { return 301 https://probe.test:$tls_port/; }
   }
-}
 EOF
-"$nginx" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' 2>"$tmp/nginx/stderr" &
-nginx_pid=$!
+nginx_start "$tmp/nginx" "$tmp/servers.conf" "$http_port" "$tls_port" || exit 2
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for _ in $(seq 50); do
-  listening "$http_port" && listening "$tls_port" && break
-  sleep 0.1
-done
-if ! listening "$http_port" || ! listening "$tls_port"; then
-  echo "probe_test: nginx did not start:" >&2
-  cat "$tmp/nginx/stderr" "$tmp/nginx/error.log" >&2 2>/dev/null
-  exit 2
-fi
 
 # A hostile server: endless headers, garbage, a close without a word, a header line of
 # 1 MiB, and a stream of 1xx interim responses. One thread per connection.
