@@ -90,10 +90,10 @@ Status Render(const VerifyReport& report, const std::string& format, std::ostrea
   return Status::Ok();
 }
 
-// Per-stage figures for --timings and the scale benchmark (scripts/bench-scale).
-// --timings: wall and CPU time (all threads), endpoints per second and peak RSS per stage,
-// on stderr at the end. A streamed run passes through geolocate, check and report once per
-// chunk; each stage's times add up, and the stages print in the order they first ended.
+// Per-stage figures for --timings and the scale benchmark (scripts/bench-scale): wall and
+// CPU time (all threads), endpoints per second and peak RSS per stage, on stderr at the end.
+// A streamed run passes through geolocate, check and report once per chunk; each stage's
+// times add up, and the stages print in the order they first ended.
 class StageClock {
  public:
   StageClock(bool on, std::ostream& err) : on_(on), err_(err), last_(std::chrono::steady_clock::now()) {}
@@ -287,11 +287,11 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
   VerifyReport report;
   report.tool_version = RESIDENCY_VERSION;
   ProgressLine progress(err);
-  size_t names = 0;
+  size_t named = 0;  // endpoints with a name to resolve (Verify asks each distinct name once)
   for (const Node& n : manifest.nodes) {
-    for (const Endpoint& e : n.endpoints) names += !e.host.empty() && (options.sample.empty() || sampled.count(e.qualified_id));
+    for (const Endpoint& e : n.endpoints) named += !e.host.empty() && (options.sample.empty() || sampled.count(e.qualified_id));
   }
-  if (names) progress.Show("residency: resolving " + std::to_string(names) + " names...");
+  if (named) progress.Show("residency: resolving the names of " + std::to_string(named) + " endpoints...");
   VerifyInputs in{manifest, graph, ctx.jurisdictions, profile, *geo, operators, &patterns, *resolver, NowIso,
                   [&](const char* stage) { clock.Done(stage); }, options.sample.empty() ? nullptr : &sampled};
   in.prober = prober.get();
