@@ -3,7 +3,8 @@
 // (1) rapidjson::Document::Parse, (2) JsonSource::Parse (positions, depth cap, duplicate
 // keys), (3) ParseManifest (JsonSource + schema validation + the model), and the ratios.
 //
-// Usage: residency_bench_parse MANIFEST [--geodb DIR] [--rounds R]
+// Usage: residency_bench_parse MANIFEST [--geodb DIR] [--rounds R] [--only plain|source|manifest]
+// (--only runs one of the three, for a profiler.)
 #include <rapidjson/document.h>
 
 #include <chrono>
@@ -33,15 +34,17 @@ double Best(int rounds, F f) {
 
 int Main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: residency_bench_parse MANIFEST [--geodb DIR] [--rounds R]\n");
+    std::fprintf(stderr, "usage: residency_bench_parse MANIFEST [--geodb DIR] [--rounds R] [--only plain|source|manifest]\n");
     return 2;
   }
-  std::string path = argv[1], geodb_flag;
+  std::string path = argv[1], geodb_flag, only;
   int rounds = 3;
   for (int i = 2; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--geodb") == 0) geodb_flag = argv[i + 1];
     if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--only") == 0) only = argv[i + 1];
   }
+  auto run = [&](const char* which) { return only.empty() || only == which; };
   std::string text, geodb;
   if (Status s = ReadFile(path, &text); !s.ok()) return std::fprintf(stderr, "%s\n", s.message().c_str()), 2;
   if (Status s = ResolveGeodbDir(geodb_flag, &geodb); !s.ok()) return std::fprintf(stderr, "%s\n", s.message().c_str()), 2;
@@ -49,18 +52,18 @@ int Main(int argc, char** argv) {
   if (Status s = Jurisdictions::Load(geodb, &j); !s.ok()) return std::fprintf(stderr, "%s\n", s.message().c_str()), 2;
 
   double mb = static_cast<double>(text.size()) / 1e6;
-  double plain = Best(rounds, [&] {
+  double plain = !run("plain") ? 0 : Best(rounds, [&] {
     rapidjson::Document d;
     d.Parse(text.c_str(), text.size());
     if (d.HasParseError()) std::abort();
   });
-  double source = Best(rounds, [&] {
+  double source = !run("source") ? 0 : Best(rounds, [&] {
     JsonSource src;
     Diagnostic d;
     if (!src.Parse(path, text, &d)) std::abort();
   });
   size_t endpoints = 0;
-  double manifest = Best(rounds, [&] {
+  double manifest = !run("manifest") ? 0 : Best(rounds, [&] {
     Manifest m;
     std::vector<Diagnostic> errors;
     if (!ParseManifest(path, text, j, &m, &errors)) {

@@ -74,30 +74,31 @@ class PositionStream {
   bool boundary_ = true;
 };
 
-// Forwards SAX events to the Document while recording each token's start offset, in the
-// order the DOM will hold the values (pre-order, keys before their values).
+// Records each token's start offset in the order the DOM holds the values (pre-order, keys
+// before their values) and forwards the SAX events to the Document, if there is one (none
+// when only the offsets are wanted, the DOM being built already).
 class RecordingHandler {
  public:
   RecordingHandler(rapidjson::Document* doc, const PositionStream* stream,
                    std::vector<uint32_t>* offsets)
       : doc_(doc), stream_(stream), offsets_(offsets) {}
 
-  bool Null() { Note(); return doc_->Null(); }
-  bool Bool(bool b) { Note(); return doc_->Bool(b); }
-  bool Int(int i) { Note(); return doc_->Int(i); }
-  bool Uint(unsigned u) { Note(); return doc_->Uint(u); }
-  bool Int64(int64_t i) { Note(); return doc_->Int64(i); }
-  bool Uint64(uint64_t u) { Note(); return doc_->Uint64(u); }
-  bool Double(double d) { Note(); return doc_->Double(d); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { Note(); return doc_->RawNumber(s, n, copy); }
-  bool String(const char* s, rapidjson::SizeType n, bool copy) { Note(); return doc_->String(s, n, copy); }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { Note(); return doc_->Key(s, n, copy); }
+  bool Null() { Note(); return !doc_ || doc_->Null(); }
+  bool Bool(bool b) { Note(); return !doc_ || doc_->Bool(b); }
+  bool Int(int i) { Note(); return !doc_ || doc_->Int(i); }
+  bool Uint(unsigned u) { Note(); return !doc_ || doc_->Uint(u); }
+  bool Int64(int64_t i) { Note(); return !doc_ || doc_->Int64(i); }
+  bool Uint64(uint64_t u) { Note(); return !doc_ || doc_->Uint64(u); }
+  bool Double(double d) { Note(); return !doc_ || doc_->Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { Note(); return !doc_ || doc_->RawNumber(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { Note(); return !doc_ || doc_->String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { Note(); return !doc_ || doc_->Key(s, n, copy); }
   // In iterative mode the reader calls StartObject/StartArray before it takes the bracket,
   // so the stream stands on it.
-  bool StartObject() { NoteHere(); return Deeper() && doc_->StartObject(); }
-  bool EndObject(rapidjson::SizeType n) { --depth_; return doc_->EndObject(n); }
-  bool StartArray() { NoteHere(); return Deeper() && doc_->StartArray(); }
-  bool EndArray(rapidjson::SizeType n) { --depth_; return doc_->EndArray(n); }
+  bool StartObject() { NoteHere(); return Deeper() && (!doc_ || doc_->StartObject()); }
+  bool EndObject(rapidjson::SizeType n) { --depth_; return !doc_ || doc_->EndObject(n); }
+  bool StartArray() { NoteHere(); return Deeper() && (!doc_ || doc_->StartArray()); }
+  bool EndArray(rapidjson::SizeType n) { --depth_; return !doc_ || doc_->EndArray(n); }
 
   bool too_deep() const { return too_deep_; }
   size_t too_deep_offset() const { return too_deep_offset_; }
@@ -120,12 +121,62 @@ class RecordingHandler {
   size_t too_deep_offset_ = 0;
 };
 
+// The fast parse's handler: forwards to the Document and notes only where each object and
+// array starts. The recursive reader calls StartObject/StartArray after taking the bracket.
+// Too deep a nesting just fails: the careful parse then words the error.
+class ContainerHandler {
+ public:
+  ContainerHandler(rapidjson::Document* doc, const rapidjson::StringStream* stream,
+                   std::vector<uint32_t>* offsets)
+      : doc_(doc), stream_(stream), offsets_(offsets) {}
+
+  bool Null() { return doc_->Null(); }
+  bool Bool(bool b) { return doc_->Bool(b); }
+  bool Int(int i) { return doc_->Int(i); }
+  bool Uint(unsigned u) { return doc_->Uint(u); }
+  bool Int64(int64_t i) { return doc_->Int64(i); }
+  bool Uint64(uint64_t u) { return doc_->Uint64(u); }
+  bool Double(double d) { return doc_->Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return doc_->RawNumber(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_->String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_->Key(s, n, copy); }
+  bool StartObject() { return Open() && doc_->StartObject(); }
+  bool EndObject(rapidjson::SizeType n) { --depth_; return doc_->EndObject(n); }
+  bool StartArray() { return Open() && doc_->StartArray(); }
+  bool EndArray(rapidjson::SizeType n) { --depth_; return doc_->EndArray(n); }
+
+ private:
+  bool Open() {
+    offsets_->push_back(static_cast<uint32_t>(stream_->Tell() - 1));
+    return ++depth_ <= kMaxJsonDepth;
+  }
+
+  rapidjson::Document* doc_;
+  const rapidjson::StringStream* stream_;
+  std::vector<uint32_t>* offsets_;
+  int depth_ = 0;
+};
+
 // Not kParseFullPrecisionFlag: RapidJSON 1.1's full-precision path calls
 // __builtin_clzll(0) (undefined behaviour) on a number whose digits are all zeros with a
 // large exponent, such as 0e93 (found by fuzz/manifest_fuzz; regression 001). No value
 // residency reads needs the last bit of a double.
 constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |
                                  rapidjson::kParseValidateEncodingFlag;
+
+// Whether every byte is below 0x80, eight at a time. An ASCII text is valid UTF-8, so the
+// fast parse can skip the encoding check, and a column is a byte count.
+bool IsAscii(std::string_view s) {
+  uint64_t any = 0;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    any |= word;
+  }
+  for (; i < s.size(); ++i) any |= static_cast<unsigned char>(s[i]);
+  return (any & 0x8080808080808080ull) == 0;
+}
 
 // Replaces what a terminal should not be sent raw (control bytes, invalid UTF-8) by '?'.
 std::string Printable(std::string_view s) {
@@ -153,9 +204,15 @@ std::string Printable(std::string_view s) {
 }
 
 size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xc0) != 0x80;
-  return n;
+  // Bytes less continuation bytes (10xxxxxx), eight at a time.
+  size_t continuation = 0, i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    continuation += static_cast<size_t>(__builtin_popcountll(word & ~(word << 1) & 0x8080808080808080ull));
+  }
+  for (; i < s.size(); ++i) continuation += (static_cast<unsigned char>(s[i]) & 0xc0) == 0x80;
+  return s.size() - continuation;
 }
 
 // RapidJSON's message, made specific where the byte at the error names a common mistake.
@@ -194,19 +251,15 @@ bool JsonSource::Parse(std::string path, std::string text, Diagnostic* error) {
   path_ = std::move(path);
   text_ = std::move(text);
   doc_ = std::make_unique<rapidjson::Document>();
-  object_positions_.clear();
+  parsed_ = false;
+  root_offset_ = 0;
+  blocks_.clear();
+  child_offsets_.clear();
   all_positions_.clear();
   offsets_.clear();
-  line_starts_.assign(1, 0);
+  line_starts_.clear();
   code_points_before_.clear();
-  code_points_before_.reserve(text_.size() / kCheckpoint + 1);
-  uint32_t code_points = 0;
-  for (size_t i = 0; i < text_.size(); ++i) {
-    if (i % kCheckpoint == 0) code_points_before_.push_back(code_points);
-    unsigned char c = static_cast<unsigned char>(text_[i]);
-    code_points += (c & 0xc0) != 0x80;
-    if (c == '\n') line_starts_.push_back(static_cast<uint32_t>(i + 1));
-  }
+  ascii_ = IsAscii(text_);
   if (text_.size() >= UINT32_MAX) {
     *error = Diagnostic{path_, {}, "", "file too large (4 GiB or more)", ""};
     return false;
@@ -220,7 +273,35 @@ bool JsonSource::Parse(std::string path, std::string text, Diagnostic* error) {
                                                      : "only white space, expected a JSON object", ""};
     return false;
   }
+  if (!ParseFast() && !ParseCareful(error)) return false;
+  parsed_ = true;
+  return IndexPositions(error);
+}
 
+// RapidJSON's recursive reader over a plain string stream (the text holds no NUL, so its
+// terminator is the end), without the encoding check when the text is ASCII. Notes only
+// where objects and arrays start.
+bool JsonSource::ParseFast() {
+  rapidjson::StringStream stream(text_.c_str());
+  ContainerHandler handler(doc_.get(), &stream, &offsets_);
+  rapidjson::Reader reader;
+  bool ok = false;
+  auto generator = [&](rapidjson::Document& /*doc*/) {
+    ok = ascii_ ? !reader.Parse<rapidjson::kParseNoFlags>(stream, handler).IsError()
+                : !reader.Parse<rapidjson::kParseValidateEncodingFlag>(stream, handler).IsError();
+    return ok;
+  };
+  doc_->Populate(generator);
+  offsets_cover_all_ = false;
+  if (ok) return true;
+  doc_ = std::make_unique<rapidjson::Document>();
+  offsets_.clear();
+  return false;
+}
+
+// The iterative reader over a stream that notes where every token starts: slower, but its
+// errors are the ones the messages and tests were written for.
+bool JsonSource::ParseCareful(Diagnostic* error) {
   PositionStream stream(text_.data(), text_.size());
   RecordingHandler handler(doc_.get(), &stream, &offsets_);
   rapidjson::Reader reader;
@@ -230,6 +311,7 @@ bool JsonSource::Parse(std::string path, std::string text, Diagnostic* error) {
     return !result.IsError();
   };
   doc_->Populate(generator);
+  offsets_cover_all_ = true;
   if (handler.too_deep()) {
     *error = AtOffset(handler.too_deep_offset(), "",
                       "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels");
@@ -239,31 +321,34 @@ bool JsonSource::Parse(std::string path, std::string text, Diagnostic* error) {
     *error = AtOffset(result.Offset(), "", "invalid JSON: " + ParseErrorText(text_, result));
     return false;
   }
-  return IndexPositions(error);
+  return true;
 }
 
 template <typename Visit>
-void JsonSource::Walk(Visit visit) const {
+void JsonSource::Walk(bool all, const std::vector<uint32_t>& offsets, Visit visit) const {
   // Values in the order the SAX events came: a value, then for an object each key and its
   // value, for an array each element. Explicit stack: depth is capped, but no recursion is
-  // needed either.
+  // needed either. Without `all`, keys and scalars are passed over (they have no offsets).
   size_t next = 0;
   std::vector<const Value*> stack{doc_.get()};
+  auto push = [&](const Value* v) {
+    if (all || v->IsObject() || v->IsArray()) stack.push_back(v);
+  };
   while (!stack.empty()) {
     const Value* v = stack.back();
     stack.pop_back();
-    visit(v, next < offsets_.size() ? offsets_[next] : 0u);
+    visit(v, next < offsets.size() ? offsets[next] : 0u);
     ++next;
     if (v->IsObject()) {
       for (auto m = v->MemberEnd(); m != v->MemberBegin();) {
         --m;
-        stack.push_back(&m->value);
-        stack.push_back(&m->name);  // the key is its own event, before its value
+        push(&m->value);
+        if (all) stack.push_back(&m->name);  // the key is its own event, before its value
       }
     } else if (v->IsArray()) {
       for (auto e = v->End(); e != v->Begin();) {
         --e;
-        stack.push_back(&*e);
+        push(&*e);
       }
     }
   }
@@ -288,16 +373,75 @@ std::string JsonSource::PointerOf(const Value* target) const {
 }
 
 bool JsonSource::IndexPositions(Diagnostic* error) {
+  if (offsets_cover_all_) {
+    // After the careful parse (not expected to succeed where the fast one failed, but kept
+    // correct): the containers' offsets, as the fast parse notes them.
+    std::vector<uint32_t> containers;
+    Walk(true, offsets_, [&](const Value* v, uint32_t offset) {
+      if (v->IsObject() || v->IsArray()) containers.push_back(offset);
+    });
+    offsets_ = std::move(containers);
+    offsets_cover_all_ = false;
+  }
+  blocks_.clear();
+  child_offsets_.clear();
   const Value* dup_object = nullptr;
   const Value* dup_first = nullptr;
   const Value* dup_second = nullptr;
   std::vector<const Value*> names;
   auto same = [](const Value* a, const Value* b) { return *a == *b; };
-  Walk([&](const Value* v, uint32_t offset) {
-    if (v->IsArray()) object_positions_.emplace_back(v, offset);
-    if (!v->IsObject()) return;
-    object_positions_.emplace_back(v, offset);
-    if (dup_object) return;
+  auto indexed = [](const Value& v) {
+    if (v.IsObject()) return true;
+    if (!v.IsArray()) return false;
+    for (const Value& e : v.GetArray()) {
+      if (e.IsObject() || e.IsArray()) return true;
+    }
+    return false;
+  };
+  // Containers in DOM pre-order (the order their offsets were noted in), each with its slot
+  // in child_offsets_ (kNoOffset: not indexed).
+  struct Item {
+    const Value* value;
+    uint32_t slot;
+  };
+  std::vector<Item> stack{{doc_.get(), kNoOffset}};
+  // Pushes child k of `count` (at first + k * stride) if it is a container, making the
+  // parent's block on its first indexed child.
+  auto push = [&](const Value* child, uint32_t k, uint32_t count, const Value* first, size_t stride,
+                  uint32_t* base) {
+    if (!child->IsObject() && !child->IsArray()) return;
+    uint32_t slot = kNoOffset;
+    if (indexed(*child)) {
+      if (*base == kNoOffset) {
+        *base = static_cast<uint32_t>(child_offsets_.size());
+        child_offsets_.resize(child_offsets_.size() + count, kNoOffset);
+        blocks_.push_back(Block{reinterpret_cast<uintptr_t>(first), static_cast<uint32_t>(stride), count, *base});
+      }
+      slot = *base + k;
+    }
+    stack.push_back(Item{child, slot});
+  };
+  size_t next = 0;
+  while (!stack.empty()) {
+    Item item = stack.back();
+    stack.pop_back();
+    const Value* v = item.value;
+    uint32_t offset = next < offsets_.size() ? offsets_[next] : 0u;
+    ++next;
+    if (v == doc_.get()) root_offset_ = offset;
+    if (item.slot != kNoOffset) child_offsets_[item.slot] = offset;
+    uint32_t base = kNoOffset;
+    if (v->IsArray()) {
+      const Value* elements = v->Begin();
+      for (uint32_t k = v->Size(); k > 0; --k) push(&elements[k - 1], k - 1, v->Size(), elements, sizeof(Value), &base);
+      continue;
+    }
+    if (!v->IsObject()) continue;
+    auto members = v->MemberBegin();
+    for (uint32_t k = v->MemberCount(); k > 0; --k) {
+      push(&members[k - 1].value, k - 1, v->MemberCount(), &members->value, sizeof(*members), &base);
+    }
+    if (dup_object) continue;
     // Duplicate keys: RapidJSON keeps both members; a manifest must not.
     names.clear();
     for (auto m = v->MemberBegin(); m != v->MemberEnd(); ++m) names.push_back(&m->name);
@@ -310,7 +454,7 @@ bool JsonSource::IndexPositions(Diagnostic* error) {
           }
         }
       }
-      return;
+      continue;
     }
     std::vector<const Value*> sorted = names;  // member order: the first of equals stays first
     std::stable_sort(sorted.begin(), sorted.end(), [](const Value* a, const Value* b) {
@@ -323,8 +467,8 @@ bool JsonSource::IndexPositions(Diagnostic* error) {
         break;
       }
     }
-  });
-  std::sort(object_positions_.begin(), object_positions_.end());
+  }
+  std::sort(blocks_.begin(), blocks_.end(), [](const Block& a, const Block& b) { return a.first < b.first; });
   if (dup_object) {
     std::string key(dup_second->GetString(), dup_second->GetStringLength());
     *error = At(dup_second, PointerOf(dup_object),
@@ -334,23 +478,71 @@ bool JsonSource::IndexPositions(Diagnostic* error) {
   return true;
 }
 
-size_t JsonSource::OffsetOf(const Value* value, bool* found) const {
-  auto find = [&](const std::vector<std::pair<const void*, uint32_t>>& index) {
-    auto it = std::lower_bound(index.begin(), index.end(), std::pair<const void*, uint32_t>(value, 0));
-    *found = it != index.end() && it->first == value;
-    return *found ? it->second : 0u;
-  };
-  if (value->IsObject() || value->IsArray()) return find(object_positions_);
-  if (all_positions_.empty() && !offsets_.empty()) {
-    all_positions_.reserve(offsets_.size());
-    Walk([&](const Value* v, uint32_t offset) { all_positions_.emplace_back(v, offset); });
-    std::sort(all_positions_.begin(), all_positions_.end());
+bool JsonSource::FindContainer(const Value* value, uint32_t* offset) const {
+  if (!parsed_) return false;
+  if (value == doc_.get()) {
+    *offset = root_offset_;
+    return true;
   }
-  return find(all_positions_);
+  uintptr_t at = reinterpret_cast<uintptr_t>(value);
+  auto it = std::upper_bound(blocks_.begin(), blocks_.end(), at,
+                             [](uintptr_t a, const Block& b) { return a < b.first; });
+  if (it == blocks_.begin()) return false;
+  --it;
+  uintptr_t delta = at - it->first;
+  if (delta % it->stride != 0 || delta / it->stride >= it->count) return false;
+  *offset = child_offsets_[it->slots + delta / it->stride];
+  return *offset != kNoOffset;
+}
+
+size_t JsonSource::OffsetOf(const Value* value, bool* found) const {
+  if (uint32_t offset; (value->IsObject() || value->IsArray()) && FindContainer(value, &offset)) {
+    *found = true;
+    return offset;
+  }
+  if (all_positions_.empty()) IndexAllPositions();
+  auto it = std::lower_bound(all_positions_.begin(), all_positions_.end(), std::pair<const void*, uint32_t>(value, 0));
+  *found = it != all_positions_.end() && it->first == value;
+  return *found ? it->second : 0u;
+}
+
+void JsonSource::IndexAllPositions() const {
+  if (!parsed_) return;
+  std::vector<uint32_t> scanned;
+  const std::vector<uint32_t>* offsets = &offsets_;
+  if (!offsets_cover_all_) {
+    // The text parsed once already, so this pass cannot fail; it only notes positions.
+    PositionStream stream(text_.data(), text_.size());
+    RecordingHandler handler(nullptr, &stream, &scanned);
+    rapidjson::Reader reader;
+    reader.Parse<kParseFlags>(stream, handler);
+    offsets = &scanned;
+  }
+  all_positions_.reserve(offsets->size());
+  Walk(true, *offsets, [&](const Value* v, uint32_t offset) { all_positions_.emplace_back(v, offset); });
+  std::sort(all_positions_.begin(), all_positions_.end());
+}
+
+void JsonSource::IndexLines() const {
+  line_starts_.assign(1, 0);
+  for (const char* p = text_.data(), *end = p + text_.size();
+       (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)))) != nullptr;) {
+    ++p;
+    line_starts_.push_back(static_cast<uint32_t>(p - text_.data()));
+  }
+  if (ascii_) return;
+  code_points_before_.reserve(text_.size() / kCheckpoint + 1);
+  uint32_t code_points = 0;
+  for (size_t from = 0; from < text_.size(); from += kCheckpoint) {
+    code_points_before_.push_back(code_points);
+    code_points += static_cast<uint32_t>(CodePoints(std::string_view(text_).substr(from, kCheckpoint)));
+  }
 }
 
 uint32_t JsonSource::CodePointsBefore(size_t offset) const {
+  // REQUIRES: IndexLines() has run.
   offset = std::min(offset, text_.size());
+  if (ascii_) return static_cast<uint32_t>(offset);
   size_t block = offset / kCheckpoint;
   if (block >= code_points_before_.size()) return static_cast<uint32_t>(CodePoints(text_));
   size_t from = block * kCheckpoint;
@@ -359,6 +551,7 @@ uint32_t JsonSource::CodePointsBefore(size_t offset) const {
 }
 
 SourcePos JsonSource::PosAt(size_t offset) const {
+  if (line_starts_.empty()) IndexLines();
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   size_t line = static_cast<size_t>(it - line_starts_.begin());  // 1-based
   size_t start = line_starts_[line - 1];

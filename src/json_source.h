@@ -1,7 +1,14 @@
 // JsonSource: a JSON file parsed into a RapidJSON DOM that remembers where every value and
 // every object key came from, so that errors, findings and SARIF results can point at the
-// line and column. RapidJSON's DOM keeps no positions; a SAX pass over a stream that notes
-// where each token starts fills a side table, in the same pre-order as the DOM.
+// line and column. RapidJSON's DOM keeps no positions, so a side table holds them, in the
+// same pre-order as the DOM.
+//
+// What is paid for up front is only what a reader asks for on the success path: the start of
+// every object and array, noted during a plain parse. The start of any other value or key
+// (an error path) comes from a second, slower pass that notes where every token starts, run
+// on the first such question; line and column come from a newline index built on the first
+// question about a position. A text that fails the fast parse is parsed again the careful
+// way, so that an error's message and position do not depend on which parse found it.
 //
 // Parsing is iterative (kParseIterativeFlag) and nesting is capped at kMaxJsonDepth, so a
 // 100,000-deep array is an error, not a stack overflow. The text must be valid UTF-8 and
@@ -15,6 +22,7 @@
 
 #include <rapidjson/document.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -56,27 +64,52 @@ class JsonSource {
  private:
   size_t OffsetOf(const rapidjson::Value* value, bool* found) const;
   Diagnostic AtOffset(size_t offset, std::string pointer, std::string message) const;
+  bool ParseFast();
+  bool ParseCareful(Diagnostic* error);
   bool IndexPositions(Diagnostic* error);
-  // Calls visit(value, offset) for every value and key in DOM pre-order.
+  void IndexLines() const;
+  void IndexAllPositions() const;
+  // Calls visit(value, offset) in DOM pre-order for every object and array, or (all) for
+  // every value and key, taking offsets from `offsets` in turn.
   template <typename Visit>
-  void Walk(Visit visit) const;
+  void Walk(bool all, const std::vector<uint32_t>& offsets, Visit visit) const;
   std::string PointerOf(const rapidjson::Value* target) const;
 
   std::string path_;
   std::string text_;
+  bool ascii_ = true;  // no byte >= 0x80: a column is a byte count
+  bool parsed_ = false;  // doc_ holds the text's document
   std::unique_ptr<rapidjson::Document> doc_ = std::make_unique<rapidjson::Document>();
-  // Start offset of every value and key, in DOM pre-order (as the SAX events came).
+  // Start offsets in DOM pre-order: of objects and arrays only after the fast parse
+  // (offsets_cover_all_ false), of every value and key after the careful one.
   std::vector<uint32_t> offsets_;
-  // Objects and arrays by address, sorted: what the model asks for on the success path. Every other
-  // value is looked up in all_positions_, built on first need (an error path); a
-  // JsonSource is therefore not to be shared between threads.
-  std::vector<std::pair<const void*, uint32_t>> object_positions_;
+  bool offsets_cover_all_ = false;
+  // What readers ask for on the success path: where objects, and arrays that hold an object
+  // or an array, start. RapidJSON keeps the children of an object or array in one
+  // contiguous block, so a value is found by its address: the block it lies in (sorted by
+  // address), then its slot. A block is kept only for a container that has such a child,
+  // so a million endpoints with a "data" array each make one block per endpoints array, not
+  // two million entries to sort. Every other value (arrays of scalars, scalars, keys) is
+  // looked up in all_positions_, built on first need (an error path). The lazy members
+  // make a JsonSource unfit to be shared between threads.
+  struct Block {
+    uintptr_t first;   // address of the first child value
+    uint32_t stride;   // bytes from one child value to the next
+    uint32_t count;    // children
+    uint32_t slots;    // index of the first child's offset in child_offsets_
+  };
+  static constexpr uint32_t kNoOffset = UINT32_MAX;
+  bool FindContainer(const rapidjson::Value* value, uint32_t* offset) const;
+  uint32_t root_offset_ = 0;
+  std::vector<Block> blocks_;
+  std::vector<uint32_t> child_offsets_;  // kNoOffset for children not indexed
   mutable std::vector<std::pair<const void*, uint32_t>> all_positions_;
-  std::vector<uint32_t> line_starts_;                        // offset of each line's start
+  mutable std::vector<uint32_t> line_starts_;  // offset of each line's start; empty until asked
   // Code points before each kCheckpoint-byte block of the text, so that a column costs at
-  // most one block's scan even on a one-line file of many megabytes.
+  // most one block's scan even on a one-line file of many megabytes. Not needed (empty)
+  // when the text is ASCII.
   static constexpr size_t kCheckpoint = 256;
-  std::vector<uint32_t> code_points_before_;
+  mutable std::vector<uint32_t> code_points_before_;
   uint32_t CodePointsBefore(size_t offset) const;
 };
 
