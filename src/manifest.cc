@@ -6,6 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <memory>
 #include <set>
@@ -283,17 +284,27 @@ class ManifestReader {
                             std::string_view keyword, const Value** at);
   Entity ReadEntity(const Value& v, const std::string& pointer);
   void ReadNode(const Value& v, const std::string& pointer, Node::Role role);
-  void ReadEndpoint(const Value& v, const std::string& pointer, Node* node, size_t node_index,
-                    std::unordered_map<std::string, size_t>* endpoint_ids);
+  // An endpoint's members, found in one pass; nullptr when absent.
+  struct EndpointFields {
+    const Value* object = nullptr;
+    const Value *id = nullptr, *activity = nullptr, *data = nullptr;
+    const Value *host = nullptr, *ip = nullptr, *url = nullptr, *declared_region = nullptr;
+  };
+  void ReadEndpoint(const Value& v, std::string pointer, Node* node, size_t node_index,
+                    std::unordered_map<std::string_view, size_t>* endpoint_ids);
   std::vector<std::string> ReadCategories(const Value& v);
   std::optional<Location> ReadLocation(const Value& v, const std::string& pointer);
+  // ReadLocation for an endpoint's declared_region: endpoints that declare the same text
+  // share one Location.
+  SharedLocation ReadRegion(const Value& v, const std::string& pointer);
   void CheckCountry(const Value& v, const std::string& pointer);
-  void ReadTarget(const Value& v, const std::string& pointer, Endpoint* e);
+  void ReadTarget(const EndpointFields& f, const std::string& pointer, Endpoint* e);
 
   const JsonSource& src_;
   const Jurisdictions& j_;
   Manifest* m_;
   std::vector<Diagnostic>* errors_;
+  std::unordered_map<std::string_view, std::shared_ptr<const Location>> regions_;  // by text, as in the DOM
 };
 
 bool ManifestReader::ValidateSchema(bool fast_path) {
@@ -421,8 +432,19 @@ std::optional<Location> ManifestReader::ReadLocation(const Value& v, const std::
   return loc;
 }
 
+SharedLocation ManifestReader::ReadRegion(const Value& v, const std::string& pointer) {
+  std::string_view text(v.GetString(), v.GetStringLength());
+  if (auto it = regions_.find(text); it != regions_.end()) return SharedLocation(it->second);
+  std::optional<Location> loc = ReadLocation(v, pointer);
+  if (!loc) return SharedLocation();
+  auto shared = std::make_shared<const Location>(std::move(*loc));
+  regions_.emplace(text, shared);
+  return SharedLocation(std::move(shared));
+}
+
 std::vector<std::string> ManifestReader::ReadCategories(const Value& v) {
   std::vector<std::string> out;
+  out.reserve(v.Size());
   for (const auto& c : v.GetArray()) {
     std::string name = Str(c);
     if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
@@ -443,45 +465,48 @@ Entity ManifestReader::ReadEntity(const Value& v, const std::string& pointer) {
   return e;
 }
 
-void ManifestReader::ReadTarget(const Value& v, const std::string& pointer, Endpoint* e) {
-  const char* fields[] = {"host", "ip", "url"};
-  std::vector<const char*> present;
-  for (const char* f : fields) {
-    if (v.HasMember(f)) present.push_back(f);
+void ManifestReader::ReadTarget(const EndpointFields& f, const std::string& pointer, Endpoint* e) {
+  const char* names[] = {"host", "ip", "url"};
+  const Value* values[] = {f.host, f.ip, f.url};
+  const char* present[3];
+  size_t count = 0;
+  for (size_t i = 0; i < 3; ++i) {
+    if (values[i]) present[count++] = names[i];
   }
-  if (present.size() != 1) {
-    Error(&v, pointer,
-          present.empty() ? "endpoint " + Quote(e->id) + " has none of \"host\", \"ip\", \"url\": exactly one is needed"
-                          : "endpoint " + Quote(e->id) + " has both \"" + present[0] + "\" and \"" + present[1] +
-                                "\": exactly one of \"host\", \"ip\", \"url\" is allowed");
+  if (count != 1) {
+    Error(f.object, pointer,
+          count == 0 ? "endpoint " + Quote(e->id) + " has none of \"host\", \"ip\", \"url\": exactly one is needed"
+                     : "endpoint " + Quote(e->id) + " has both \"" + present[0] + "\" and \"" + present[1] +
+                           "\": exactly one of \"host\", \"ip\", \"url\" is allowed");
     return;
   }
-  std::string field = present[0];
-  const Value& value = v[present[0]];
-  std::string text = Str(value);
-  std::string at = pointer + "/" + field;
+  std::string_view field = present[0];
+  const Value& value = f.host ? *f.host : f.ip ? *f.ip : *f.url;
+  std::string_view text(value.GetString(), value.GetStringLength());
+  // The pointer of the value, for an error only.
+  auto at = [&] { return pointer + "/" + std::string(field); };
   std::string error;
   if (field == "ip") {
     e->target = Endpoint::Target::kIp;
     e->ip = ParseIp(text);
-    if (!e->ip) Error(&value, at, "invalid IP address " + Quote(text) + ": expected an IPv4 or IPv6 literal");
+    if (!e->ip) Error(&value, at(), "invalid IP address " + Quote(text) + ": expected an IPv4 or IPv6 literal");
     return;
   }
   if (field == "host") {
     e->target = Endpoint::Target::kHost;
     e->host_as_written = text;
     if (ParseIp(text)) {
-      Error(&value, at, Quote(text) + " is an IP address: write it as \"ip\", not \"host\"");
+      Error(&value, at(), Quote(text) + " is an IP address: write it as \"ip\", not \"host\"");
     } else if (!NormalizeHostName(text, &e->host, &error)) {
-      Error(&value, at, "invalid host name " + Quote(text) + ": " + error);
+      Error(&value, at(), "invalid host name " + Quote(text) + ": " + error);
     }
     return;
   }
   e->target = Endpoint::Target::kUrl;
   e->url = text;
   std::unique_ptr<CURLU, void (*)(CURLU*)> u(curl_url(), &curl_url_cleanup);
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
-    Error(&value, at, "invalid URL " + Quote(text));
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, e->url.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+    Error(&value, at(), "invalid URL " + Quote(text));
     return;
   }
   auto part = [&](CURLUPart which) {
@@ -493,11 +518,11 @@ void ManifestReader::ReadTarget(const Value& v, const std::string& pointer, Endp
   };
   std::string scheme = part(CURLUPART_SCHEME);
   if (scheme != "http" && scheme != "https") {
-    Error(&value, at, "unsupported URL scheme " + Quote(scheme) + " in " + Quote(text) + ": expected http or https");
+    Error(&value, at(), "unsupported URL scheme " + Quote(scheme) + " in " + Quote(text) + ": expected http or https");
     return;
   }
   if (!part(CURLUPART_USER).empty() || !part(CURLUPART_PASSWORD).empty()) {
-    Error(&value, at, "URL " + Quote(text) + " carries credentials: a manifest must not");
+    Error(&value, at(), "URL " + Quote(text) + " carries credentials: a manifest must not");
     return;
   }
   std::string host = part(CURLUPART_HOST);
@@ -507,28 +532,45 @@ void ManifestReader::ReadTarget(const Value& v, const std::string& pointer, Endp
     e->ip = ip;
     e->host.clear();
   } else if (!NormalizeHostName(host, &e->host, &error)) {
-    Error(&value, at, "invalid host name " + Quote(host) + " in URL: " + error);
+    Error(&value, at(), "invalid host name " + Quote(host) + " in URL: " + error);
   }
 }
 
-void ManifestReader::ReadEndpoint(const Value& v, const std::string& pointer, Node* node, size_t node_index,
-                                  std::unordered_map<std::string, size_t>* endpoint_ids) {
-  Endpoint e;
-  e.ref = Ref(v, pointer);
-  e.id = Str(v["id"]);
-  e.qualified_id = node->id + "/" + e.id;
+void ManifestReader::ReadEndpoint(const Value& v, std::string pointer, Node* node, size_t node_index,
+                                  std::unordered_map<std::string_view, size_t>* endpoint_ids) {
+  // One pass over the members (the schema has checked their types; keys are unique).
+  EndpointFields f;
+  f.object = &v;
+  for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+    std::string_view key(m->name.GetString(), m->name.GetStringLength());
+    const Value* value = &m->value;
+    if (key == "id") f.id = value;
+    else if (key == "activity") f.activity = value;
+    else if (key == "data") f.data = value;
+    else if (key == "ip") f.ip = value;
+    else if (key == "host") f.host = value;
+    else if (key == "url") f.url = value;
+    else if (key == "declared_region") f.declared_region = value;
+  }
+  // Built in place: an Endpoint is a few hundred bytes, and there may be millions.
+  Endpoint& e = node->endpoints.emplace_back();
+  e.ref = SourceRef{std::move(pointer), src_.PosOf(&v)};
+  const std::string& at = e.ref.pointer;
+  e.id.assign(f.id->GetString(), f.id->GetStringLength());
+  e.qualified_id.reserve(node->id.size() + 1 + e.id.size());
+  e.qualified_id.append(node->id).append(1, '/').append(e.id);
   e.node = node_index;
-  e.activity = *ParseActivity(Str(v["activity"]));
-  e.data = ReadCategories(v["data"]);
-  ReadTarget(v, pointer, &e);
-  if (v.HasMember("declared_region")) e.declared_region = ReadLocation(v["declared_region"], pointer + "/declared_region");
-  auto [first, inserted] = endpoint_ids->emplace(e.id, node->endpoints.size());
+  e.activity = *ParseActivity(std::string_view(f.activity->GetString(), f.activity->GetStringLength()));
+  e.data = ReadCategories(*f.data);
+  ReadTarget(f, at, &e);
+  if (f.declared_region) e.declared_region = ReadRegion(*f.declared_region, at + "/declared_region");
+  size_t index = node->endpoints.size() - 1;
+  auto [first, inserted] = endpoint_ids->emplace(std::string_view(f.id->GetString(), f.id->GetStringLength()), index);
   if (!inserted) {
-    Error(&v["id"], pointer + "/id",
+    Error(f.id, at + "/id",
           "duplicate endpoint id " + Quote(e.id) + " in node " + Quote(node->id) + " (first at line " +
               std::to_string(node->endpoints[first->second].ref.pos.line) + ")");
   }
-  node->endpoints.push_back(std::move(e));
 }
 
 void ManifestReader::ReadNode(const Value& v, const std::string& pointer, Node::Role role) {
@@ -562,9 +604,16 @@ void ManifestReader::ReadNode(const Value& v, const std::string& pointer, Node::
   if (v.HasMember("endpoints")) {
     const Value& eps = v["endpoints"];
     n.endpoints.reserve(eps.Size());
-    std::unordered_map<std::string, size_t> endpoint_ids;
+    std::unordered_map<std::string_view, size_t> endpoint_ids;  // views into the DOM
+    endpoint_ids.reserve(eps.Size());
+    const std::string base = pointer + "/endpoints/";
     for (rapidjson::SizeType i = 0; i < eps.Size(); ++i) {
-      ReadEndpoint(eps[i], PointerAppend(pointer + "/endpoints", i), &n, index, &endpoint_ids);
+      char digits[16];
+      auto [end, ec] = std::to_chars(digits, digits + sizeof digits, i);
+      std::string at;
+      at.reserve(base.size() + static_cast<size_t>(end - digits));
+      at.append(base).append(digits, end);  // PointerAppend(pointer + "/endpoints", i), in one allocation
+      ReadEndpoint(eps[i], std::move(at), &n, index, &endpoint_ids);
     }
   }
   m_->node_index.emplace(n.id, index);

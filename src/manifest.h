@@ -12,10 +12,12 @@
 #ifndef RESIDENCY_MANIFEST_H_
 #define RESIDENCY_MANIFEST_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "diagnostic.h"
@@ -48,6 +50,32 @@ struct Entity {
   SourceRef ref;
 };
 
+// An endpoint's declared region, held by a shared pointer and read like a
+// std::optional<Location>: a Location is 136 bytes (its CountrySet is a bitset), most
+// endpoints declare no region, and those that do repeat a few, which then share one.
+// Immutable once made, so copies of a Manifest may share it.
+class SharedLocation {
+ public:
+  SharedLocation() = default;
+  SharedLocation(std::nullopt_t) {}  // NOLINT: as std::optional
+  SharedLocation(Location location)  // NOLINT: as std::optional
+      : location_(std::make_shared<const Location>(std::move(location))) {}
+  SharedLocation(std::optional<Location> location)  // NOLINT: as std::optional
+      : location_(location ? std::make_shared<const Location>(std::move(*location)) : nullptr) {}
+  explicit SharedLocation(std::shared_ptr<const Location> location) : location_(std::move(location)) {}
+
+  bool has_value() const { return location_ != nullptr; }
+  explicit operator bool() const { return has_value(); }
+  // REQUIRES: has_value().
+  const Location& operator*() const { return *location_; }
+  const Location* operator->() const { return location_.get(); }
+  const Location& value() const { return *location_; }
+  void reset() { location_.reset(); }
+
+ private:
+  std::shared_ptr<const Location> location_;
+};
+
 struct Endpoint {
   enum class Target { kHost, kIp, kUrl };
   std::string id;            // as in the manifest
@@ -60,7 +88,7 @@ struct Endpoint {
   std::string url;
   Activity activity = Activity::kProcessing;
   std::vector<std::string> data;
-  std::optional<Location> declared_region;
+  SharedLocation declared_region;
   SourceRef ref;
 };
 
