@@ -275,6 +275,7 @@ bool JsonSource::Parse(std::string path, std::string text, Diagnostic* error) {
   }
   if (!ParseFast() && !ParseCareful(error)) return false;
   parsed_ = true;
+  IndexLines();  // now, so that PosOf of an object only reads (see the header)
   return IndexPositions(error);
 }
 

@@ -16,7 +16,9 @@
 // drop a declaration).
 //
 // The JsonSource owns the text and the DOM; Value pointers from doc() stay valid for its
-// life. Not copyable; movable.
+// life. Not copyable; movable. After a successful Parse, PosOf and At of an object only
+// read, so several threads may ask them at once; a question about any other value may
+// build an index on first need, and must not race with another question.
 #ifndef RESIDENCY_JSON_SOURCE_H_
 #define RESIDENCY_JSON_SOURCE_H_
 
@@ -52,6 +54,7 @@ class JsonSource {
   const std::string& text() const { return text_; }
 
   // Where `value` (a value or an object key inside doc()) starts; unknown for others.
+  // Thread-safety: see above.
   SourcePos PosOf(const rapidjson::Value* value) const;
   SourcePos PosAt(size_t offset) const;
 

@@ -10,12 +10,14 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "embedded.h"
 #include "hash.h"
 #include "json_source.h"
+#include "parallel.h"
 
 namespace residency {
 namespace {
@@ -23,6 +25,12 @@ namespace {
 using rapidjson::Value;
 
 constexpr std::string_view kSchemaPath = "manifests/schema/manifest-v1.schema.json";
+
+// From this many endpoints on, they are read on every core (parallel.h); below, on the
+// calling thread (tests, the fuzzer and most manifests see no threads).
+constexpr size_t kParallelEndpoints = 20000;
+// From this many bytes on, the manifest's sha256 is computed on another thread.
+constexpr size_t kParallelHashBytes = 1 << 20;
 
 std::string Str(const Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
 
@@ -290,21 +298,43 @@ class ManifestReader {
     const Value *id = nullptr, *activity = nullptr, *data = nullptr;
     const Value *host = nullptr, *ip = nullptr, *url = nullptr, *declared_region = nullptr;
   };
+  // The endpoints of one node, read after all the nodes, on several threads when there
+  // are many. What a thread makes besides the endpoints goes to its sink: errors wait
+  // there to be located on one thread, and endpoints declaring the same region share it.
+  struct EndpointsJob {
+    size_t node;             // index into Manifest::nodes
+    const Value* endpoints;  // the node's "endpoints" array
+    std::string node_pointer;
+  };
+  struct EndpointSink {
+    struct Pending {
+      const Value* at;
+      std::string pointer;
+      std::string message;
+    };
+    std::vector<Pending> errors;
+    std::unordered_map<std::string_view, std::shared_ptr<const Location>> regions;  // by text, as in the DOM
+    void Error(const Value* at, std::string pointer, std::string message) {
+      errors.push_back(Pending{at, std::move(pointer), std::move(message)});
+    }
+  };
+  void ReadEndpoints();
+  void ReadEndpointsOf(const EndpointsJob& job, EndpointSink* sink);
   void ReadEndpoint(const Value& v, std::string pointer, Node* node, size_t node_index,
-                    std::unordered_map<std::string_view, size_t>* endpoint_ids);
+                    std::unordered_map<std::string_view, size_t>* endpoint_ids, EndpointSink* sink);
   std::vector<std::string> ReadCategories(const Value& v);
   std::optional<Location> ReadLocation(const Value& v, const std::string& pointer);
   // ReadLocation for an endpoint's declared_region: endpoints that declare the same text
   // share one Location.
-  SharedLocation ReadRegion(const Value& v, const std::string& pointer);
+  SharedLocation ReadRegion(const Value& v, const std::string& pointer, EndpointSink* sink);
   void CheckCountry(const Value& v, const std::string& pointer);
-  void ReadTarget(const EndpointFields& f, const std::string& pointer, Endpoint* e);
+  void ReadTarget(const EndpointFields& f, const std::string& pointer, Endpoint* e, EndpointSink* sink);
 
   const JsonSource& src_;
   const Jurisdictions& j_;
   Manifest* m_;
   std::vector<Diagnostic>* errors_;
-  std::unordered_map<std::string_view, std::shared_ptr<const Location>> regions_;  // by text, as in the DOM
+  std::vector<EndpointsJob> jobs_;
 };
 
 bool ManifestReader::ValidateSchema(bool fast_path) {
@@ -432,13 +462,17 @@ std::optional<Location> ManifestReader::ReadLocation(const Value& v, const std::
   return loc;
 }
 
-SharedLocation ManifestReader::ReadRegion(const Value& v, const std::string& pointer) {
+SharedLocation ManifestReader::ReadRegion(const Value& v, const std::string& pointer, EndpointSink* sink) {
   std::string_view text(v.GetString(), v.GetStringLength());
-  if (auto it = regions_.find(text); it != regions_.end()) return SharedLocation(it->second);
-  std::optional<Location> loc = ReadLocation(v, pointer);
-  if (!loc) return SharedLocation();
+  if (auto it = sink->regions.find(text); it != sink->regions.end()) return SharedLocation(it->second);
+  std::string error;
+  std::optional<Location> loc = j_.ParseLocation(text, &error);
+  if (!loc) {
+    sink->Error(&v, pointer, error);
+    return SharedLocation();
+  }
   auto shared = std::make_shared<const Location>(std::move(*loc));
-  regions_.emplace(text, shared);
+  sink->regions.emplace(text, shared);
   return SharedLocation(std::move(shared));
 }
 
@@ -465,7 +499,8 @@ Entity ManifestReader::ReadEntity(const Value& v, const std::string& pointer) {
   return e;
 }
 
-void ManifestReader::ReadTarget(const EndpointFields& f, const std::string& pointer, Endpoint* e) {
+void ManifestReader::ReadTarget(const EndpointFields& f, const std::string& pointer, Endpoint* e,
+                                EndpointSink* sink) {
   const char* names[] = {"host", "ip", "url"};
   const Value* values[] = {f.host, f.ip, f.url};
   const char* present[3];
@@ -474,7 +509,7 @@ void ManifestReader::ReadTarget(const EndpointFields& f, const std::string& poin
     if (values[i]) present[count++] = names[i];
   }
   if (count != 1) {
-    Error(f.object, pointer,
+    sink->Error(f.object, pointer,
           count == 0 ? "endpoint " + Quote(e->id) + " has none of \"host\", \"ip\", \"url\": exactly one is needed"
                      : "endpoint " + Quote(e->id) + " has both \"" + present[0] + "\" and \"" + present[1] +
                            "\": exactly one of \"host\", \"ip\", \"url\" is allowed");
@@ -489,16 +524,16 @@ void ManifestReader::ReadTarget(const EndpointFields& f, const std::string& poin
   if (field == "ip") {
     e->target = Endpoint::Target::kIp;
     e->ip = ParseIp(text);
-    if (!e->ip) Error(&value, at(), "invalid IP address " + Quote(text) + ": expected an IPv4 or IPv6 literal");
+    if (!e->ip) sink->Error(&value, at(), "invalid IP address " + Quote(text) + ": expected an IPv4 or IPv6 literal");
     return;
   }
   if (field == "host") {
     e->target = Endpoint::Target::kHost;
     e->host_as_written = text;
     if (ParseIp(text)) {
-      Error(&value, at(), Quote(text) + " is an IP address: write it as \"ip\", not \"host\"");
+      sink->Error(&value, at(), Quote(text) + " is an IP address: write it as \"ip\", not \"host\"");
     } else if (!NormalizeHostName(text, &e->host, &error)) {
-      Error(&value, at(), "invalid host name " + Quote(text) + ": " + error);
+      sink->Error(&value, at(), "invalid host name " + Quote(text) + ": " + error);
     }
     return;
   }
@@ -506,7 +541,7 @@ void ManifestReader::ReadTarget(const EndpointFields& f, const std::string& poin
   e->url = text;
   std::unique_ptr<CURLU, void (*)(CURLU*)> u(curl_url(), &curl_url_cleanup);
   if (!u || curl_url_set(u.get(), CURLUPART_URL, e->url.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
-    Error(&value, at(), "invalid URL " + Quote(text));
+    sink->Error(&value, at(), "invalid URL " + Quote(text));
     return;
   }
   auto part = [&](CURLUPart which) {
@@ -518,11 +553,11 @@ void ManifestReader::ReadTarget(const EndpointFields& f, const std::string& poin
   };
   std::string scheme = part(CURLUPART_SCHEME);
   if (scheme != "http" && scheme != "https") {
-    Error(&value, at(), "unsupported URL scheme " + Quote(scheme) + " in " + Quote(text) + ": expected http or https");
+    sink->Error(&value, at(), "unsupported URL scheme " + Quote(scheme) + " in " + Quote(text) + ": expected http or https");
     return;
   }
   if (!part(CURLUPART_USER).empty() || !part(CURLUPART_PASSWORD).empty()) {
-    Error(&value, at(), "URL " + Quote(text) + " carries credentials: a manifest must not");
+    sink->Error(&value, at(), "URL " + Quote(text) + " carries credentials: a manifest must not");
     return;
   }
   std::string host = part(CURLUPART_HOST);
@@ -532,12 +567,12 @@ void ManifestReader::ReadTarget(const EndpointFields& f, const std::string& poin
     e->ip = ip;
     e->host.clear();
   } else if (!NormalizeHostName(host, &e->host, &error)) {
-    Error(&value, at(), "invalid host name " + Quote(host) + " in URL: " + error);
+    sink->Error(&value, at(), "invalid host name " + Quote(host) + " in URL: " + error);
   }
 }
 
 void ManifestReader::ReadEndpoint(const Value& v, std::string pointer, Node* node, size_t node_index,
-                                  std::unordered_map<std::string_view, size_t>* endpoint_ids) {
+                                  std::unordered_map<std::string_view, size_t>* endpoint_ids, EndpointSink* sink) {
   // One pass over the members (the schema has checked their types; keys are unique).
   EndpointFields f;
   f.object = &v;
@@ -562,14 +597,57 @@ void ManifestReader::ReadEndpoint(const Value& v, std::string pointer, Node* nod
   e.node = node_index;
   e.activity = *ParseActivity(std::string_view(f.activity->GetString(), f.activity->GetStringLength()));
   e.data = ReadCategories(*f.data);
-  ReadTarget(f, at, &e);
-  if (f.declared_region) e.declared_region = ReadRegion(*f.declared_region, at + "/declared_region");
+  ReadTarget(f, at, &e, sink);
+  if (f.declared_region) e.declared_region = ReadRegion(*f.declared_region, at + "/declared_region", sink);
   size_t index = node->endpoints.size() - 1;
   auto [first, inserted] = endpoint_ids->emplace(std::string_view(f.id->GetString(), f.id->GetStringLength()), index);
   if (!inserted) {
-    Error(f.id, at + "/id",
+    sink->Error(f.id, at + "/id",
           "duplicate endpoint id " + Quote(e.id) + " in node " + Quote(node->id) + " (first at line " +
               std::to_string(node->endpoints[first->second].ref.pos.line) + ")");
+  }
+}
+
+void ManifestReader::ReadEndpointsOf(const EndpointsJob& job, EndpointSink* sink) {
+  Node& n = m_->nodes[job.node];
+  const Value& eps = *job.endpoints;
+  n.endpoints.reserve(eps.Size());
+  std::unordered_map<std::string_view, size_t> endpoint_ids;  // views into the DOM
+  endpoint_ids.reserve(eps.Size());
+  const std::string base = job.node_pointer + "/endpoints/";
+  for (rapidjson::SizeType i = 0; i < eps.Size(); ++i) {
+    char digits[16];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, i);
+    std::string at;
+    at.reserve(base.size() + static_cast<size_t>(end - digits));
+    at.append(base).append(digits, end);  // PointerAppend(pointer + "/endpoints", i), in one allocation
+    ReadEndpoint(eps[i], std::move(at), &n, job.node, &endpoint_ids, sink);
+  }
+}
+
+void ManifestReader::ReadEndpoints() {
+  // Slices of whole nodes with about as many endpoints each, one slice per thread; a
+  // small manifest is one slice, read on this thread.
+  size_t total = 0;
+  for (const EndpointsJob& job : jobs_) total += job.endpoints->Size();
+  size_t slices = total >= kParallelEndpoints ? Workers() : 1;
+  std::vector<size_t> first_job(slices + 1, jobs_.size());  // slice k reads jobs [first_job[k], first_job[k + 1])
+  first_job[0] = 0;
+  size_t before = 0;
+  for (size_t k = 0, slice = 0; k < jobs_.size(); ++k) {
+    size_t want = std::min(slices - 1, before * slices / std::max<size_t>(total, 1));
+    while (slice < want) first_job[++slice] = k;
+    before += jobs_[k].endpoints->Size();
+  }
+  std::vector<EndpointSink> sinks(slices);
+  ParallelFor(slices, 1, [&](size_t begin, size_t end, size_t) {
+    for (size_t k = begin; k < end; ++k) {
+      for (size_t job = first_job[k]; job < first_job[k + 1]; ++job) ReadEndpointsOf(jobs_[job], &sinks[k]);
+    }
+  });
+  // Located here, on one thread: locating a scalar builds an index on first need.
+  for (EndpointSink& sink : sinks) {
+    for (EndpointSink::Pending& e : sink.errors) Error(e.at, e.pointer, std::move(e.message));
   }
 }
 
@@ -601,21 +679,7 @@ void ManifestReader::ReadNode(const Value& v, const std::string& pointer, Node::
               std::to_string(m_->nodes[static_cast<size_t>(existing)].ref.pos.line) + ")");
   }
   size_t index = m_->nodes.size();
-  if (v.HasMember("endpoints")) {
-    const Value& eps = v["endpoints"];
-    n.endpoints.reserve(eps.Size());
-    std::unordered_map<std::string_view, size_t> endpoint_ids;  // views into the DOM
-    endpoint_ids.reserve(eps.Size());
-    const std::string base = pointer + "/endpoints/";
-    for (rapidjson::SizeType i = 0; i < eps.Size(); ++i) {
-      char digits[16];
-      auto [end, ec] = std::to_chars(digits, digits + sizeof digits, i);
-      std::string at;
-      at.reserve(base.size() + static_cast<size_t>(end - digits));
-      at.append(base).append(digits, end);  // PointerAppend(pointer + "/endpoints", i), in one allocation
-      ReadEndpoint(eps[i], std::move(at), &n, index, &endpoint_ids);
-    }
-  }
+  if (v.HasMember("endpoints")) jobs_.push_back(EndpointsJob{index, &v["endpoints"], pointer});
   m_->node_index.emplace(n.id, index);
   m_->nodes.push_back(std::move(n));
 }
@@ -635,6 +699,7 @@ void ManifestReader::Build() {
       ReadNode(subs[i], PointerAppend("/subservices", i), Node::Role::kSubservice);
     }
   }
+  ReadEndpoints();
   const Value& decls = root["declared_locations"];
   m_->declarations_ref = Ref(decls, "/declared_locations");
   for (rapidjson::SizeType i = 0; i < decls.Size(); ++i) {
@@ -780,12 +845,24 @@ bool ParseManifestForTest(const std::string& path, std::string text, const Juris
   *manifest = Manifest();
   errors->clear();
   manifest->path = path;
-  manifest->sha256 = Sha256Hex(text);
   JsonSource src;
   Diagnostic d;
   if (!src.Parse(path, std::move(text), &d)) {
+    manifest->sha256 = Sha256Hex(src.text());
     errors->push_back(std::move(d));
     return false;
+  }
+  // The hash of a large text on another core, while the schema and the model are read.
+  struct Hasher {
+    std::thread thread;
+    ~Hasher() {
+      if (thread.joinable()) thread.join();
+    }
+  } hasher;
+  if (src.text().size() >= kParallelHashBytes && Workers() > 1) {
+    hasher.thread = std::thread([&src, manifest] { manifest->sha256 = Sha256Hex(src.text()); });
+  } else {
+    manifest->sha256 = Sha256Hex(src.text());
   }
   ManifestReader reader(src, jurisdictions, manifest, errors);
   if (!reader.ValidateSchema(schema_fast_path)) return false;
