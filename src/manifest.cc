@@ -306,6 +306,35 @@ class ManifestReader {
     const Value* endpoints;  // the node's "endpoints" array
     std::string node_pointer;
   };
+  // The ids of one node's endpoints, for the duplicate check: an open-addressing table of
+  // views into the DOM, reused from node to node (no allocation per id).
+  class EndpointIds {
+   public:
+    void Reset(size_t n) {
+      size_t capacity = 16;
+      while (capacity < 2 * n) capacity *= 2;
+      slots_.assign(capacity, Slot{});
+    }
+    // The index first inserted with `id`; inserts `index` when there is none.
+    size_t Insert(std::string_view id, size_t index) {
+      size_t mask = slots_.size() - 1;
+      for (size_t i = std::hash<std::string_view>{}(id) & mask;; i = (i + 1) & mask) {
+        if (slots_[i].index == kNone) {
+          slots_[i] = Slot{id, index};
+          return index;
+        }
+        if (slots_[i].id == id) return slots_[i].index;
+      }
+    }
+
+   private:
+    static constexpr size_t kNone = SIZE_MAX;
+    struct Slot {
+      std::string_view id;
+      size_t index = kNone;
+    };
+    std::vector<Slot> slots_;
+  };
   struct EndpointSink {
     struct Pending {
       const Value* at;
@@ -314,6 +343,7 @@ class ManifestReader {
     };
     std::vector<Pending> errors;
     std::unordered_map<std::string_view, std::shared_ptr<const Location>> regions;  // by text, as in the DOM
+    EndpointIds ids;
     void Error(const Value* at, std::string pointer, std::string message) {
       errors.push_back(Pending{at, std::move(pointer), std::move(message)});
     }
@@ -321,7 +351,7 @@ class ManifestReader {
   void ReadEndpoints();
   void ReadEndpointsOf(const EndpointsJob& job, EndpointSink* sink);
   void ReadEndpoint(const Value& v, std::string pointer, Node* node, size_t node_index,
-                    std::unordered_map<std::string_view, size_t>* endpoint_ids, EndpointSink* sink);
+                    EndpointIds* endpoint_ids, EndpointSink* sink);
   std::vector<std::string> ReadCategories(const Value& v);
   std::optional<Location> ReadLocation(const Value& v, const std::string& pointer);
   // ReadLocation for an endpoint's declared_region: endpoints that declare the same text
@@ -572,7 +602,7 @@ void ManifestReader::ReadTarget(const EndpointFields& f, const std::string& poin
 }
 
 void ManifestReader::ReadEndpoint(const Value& v, std::string pointer, Node* node, size_t node_index,
-                                  std::unordered_map<std::string_view, size_t>* endpoint_ids, EndpointSink* sink) {
+                                  EndpointIds* endpoint_ids, EndpointSink* sink) {
   // One pass over the members (the schema has checked their types; keys are unique).
   EndpointFields f;
   f.object = &v;
@@ -600,11 +630,11 @@ void ManifestReader::ReadEndpoint(const Value& v, std::string pointer, Node* nod
   ReadTarget(f, at, &e, sink);
   if (f.declared_region) e.declared_region = ReadRegion(*f.declared_region, at + "/declared_region", sink);
   size_t index = node->endpoints.size() - 1;
-  auto [first, inserted] = endpoint_ids->emplace(std::string_view(f.id->GetString(), f.id->GetStringLength()), index);
-  if (!inserted) {
+  size_t first = endpoint_ids->Insert(std::string_view(f.id->GetString(), f.id->GetStringLength()), index);
+  if (first != index) {
     sink->Error(f.id, at + "/id",
           "duplicate endpoint id " + Quote(e.id) + " in node " + Quote(node->id) + " (first at line " +
-              std::to_string(node->endpoints[first->second].ref.pos.line) + ")");
+              std::to_string(node->endpoints[first].ref.pos.line) + ")");
   }
 }
 
@@ -612,8 +642,8 @@ void ManifestReader::ReadEndpointsOf(const EndpointsJob& job, EndpointSink* sink
   Node& n = m_->nodes[job.node];
   const Value& eps = *job.endpoints;
   n.endpoints.reserve(eps.Size());
-  std::unordered_map<std::string_view, size_t> endpoint_ids;  // views into the DOM
-  endpoint_ids.reserve(eps.Size());
+  EndpointIds& endpoint_ids = sink->ids;
+  endpoint_ids.Reset(eps.Size());
   const std::string base = job.node_pointer + "/endpoints/";
   for (rapidjson::SizeType i = 0; i < eps.Size(); ++i) {
     char digits[16];
@@ -762,9 +792,16 @@ std::string_view ActivityName(Activity a) {
 }
 
 std::optional<Activity> ParseActivity(std::string_view name) {
-  for (Activity a : kAllActivities) {
-    if (ActivityName(a) == name) return a;
+  // By length first: a million endpoints ask this once each.
+  Activity a;
+  switch (name.size()) {
+    case 6: a = Activity::kBackup; break;
+    case 7: a = name[1] == 't' ? Activity::kStorage : Activity::kSupport; break;
+    case 10: a = Activity::kProcessing; break;
+    case 14: a = Activity::kAdministration; break;
+    default: return std::nullopt;
   }
+  if (ActivityName(a) == name) return a;
   return std::nullopt;
 }
 
