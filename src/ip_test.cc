@@ -4,6 +4,10 @@
 
 #include <doctest/doctest.h>
 
+#include <random>
+#include <string>
+#include <string_view>
+
 namespace residency {
 
 TEST_CASE("ParseIp accepts literals and rejects the rest") {
@@ -39,6 +43,35 @@ TEST_CASE("IPv4 text agrees with inet_ntop for every octet value") {
     CHECK(ip.ToString() == want);
     CHECK(ParseIp(want) == ip);
   }
+}
+
+TEST_CASE("IPv6 text agrees with inet_ntop: zero runs, embedded IPv4, random words") {
+  // Each word drawn from {0, 1, 0xffff, random}, so that zero runs of every length and
+  // place, ties between runs, and the ::a.b.c.d and ::ffff:a.b.c.d forms all occur.
+  std::mt19937 rng(2026);
+  for (int n = 0; n < 200000; ++n) {
+    IpAddress ip;
+    ip.family = IpAddress::Family::kV6;
+    for (size_t w = 0; w < 8; ++w) {
+      unsigned pick = static_cast<unsigned>(rng() % 6);
+      unsigned word = pick < 3 ? 0 : pick == 3 ? 1 : pick == 4 ? 0xffff : static_cast<unsigned>(rng() & 0xffff);
+      if (n % 7 == 0 && w < 5) word = 0;  // many IPv4-compatible and -mapped forms
+      ip.bytes[2 * w] = static_cast<uint8_t>(word >> 8);
+      ip.bytes[2 * w + 1] = static_cast<uint8_t>(word & 0xff);
+    }
+    char want[INET6_ADDRSTRLEN];
+    REQUIRE(inet_ntop(AF_INET6, ip.bytes.data(), want, sizeof want) != nullptr);
+    char got[kIpTextMax];
+    size_t size = ip.Format(got);
+    if (std::string_view(got, size) != want) {
+      CAPTURE(want);
+      CHECK(std::string(got, size) == want);
+      break;
+    }
+  }
+  IpAddress zero;
+  zero.family = IpAddress::Family::kV6;
+  CHECK(zero.ToString() == "::");
 }
 
 TEST_CASE("IPv4-mapped IPv6 becomes plain IPv4") {

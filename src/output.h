@@ -3,7 +3,8 @@
 // JsonOut is a RapidJSON output stream over a std::ostream with its own buffer (RapidJSON's
 // OStreamWrapper makes one ostream call per character). ReportFile is an --output file
 // written atomically: the report streams into a temporary file beside it, which replaces
-// the target only on Commit; a failed or abandoned write leaves the old file untouched.
+// the target only on Commit (after an fsync); a failed or abandoned write leaves the old
+// file untouched.
 #ifndef RESIDENCY_OUTPUT_H_
 #define RESIDENCY_OUTPUT_H_
 
@@ -12,6 +13,8 @@
 #include <memory>
 #include <ostream>
 #include <string>
+
+#include <sys/types.h>
 
 #include "status.h"
 
@@ -62,6 +65,13 @@ class ReportFile {
   static Status Open(const std::string& path, std::unique_ptr<ReportFile>* out);
   ~ReportFile();  // without Commit: removes the temporary file
   std::ostream& stream() { return file_; }
+  // Write-behind for a large report, called after each piece has been flushed to stream(),
+  // from the thread that writes it: starts writing the new piece to the disk, waits for the
+  // piece before it (by now long written) and drops that one from the page cache. The
+  // report then holds two pieces of page cache, not gigabytes, and those pages are reused
+  // warm: on this project's VMs, writing into fresh page cache runs at ~0.4 GB/s and
+  // write-behind at 1.6-2.2 GB/s, and Commit's fsync has one piece left to wait for.
+  void WriteBehind();
   // Flushes, fsyncs and renames over the target.
   Status Commit();
 
@@ -69,6 +79,8 @@ class ReportFile {
   ReportFile() = default;
   std::string path_, tmp_;
   std::ofstream file_;
+  int sync_fd_ = -1;  // the temporary file again, for sync_file_range, fadvise and fsync
+  off_t behind_ = 0, written_ = 0;  // [behind_, written_): the piece being written back
   bool committed_ = false;
 };
 

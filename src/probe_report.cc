@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "compact_json.h"
 #include "output.h"
 #include "text_util.h"
 
@@ -148,6 +149,7 @@ void WriteProbeJson(JsonWriter& w, const ProbeResult& r) {
 template void WriteProbeJson(rapidjson::PrettyWriter<JsonOut>& w, const ProbeResult& r);
 template void WriteProbeJson(rapidjson::Writer<JsonOut>& w, const ProbeResult& r);
 template void WriteProbeJson(rapidjson::Writer<rapidjson::StringBuffer>& w, const ProbeResult& r);
+template void WriteProbeJson(CompactJson& w, const ProbeResult& r);
 
 void RenderProbeJson(const std::vector<ProbeResult>& results, std::ostream& out) {
   JsonOut os(out);

@@ -8,6 +8,7 @@
 #include <boost/iterator/indirect_iterator.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -215,10 +216,13 @@ void RenderVerifyJson(const VerifyReport& report, std::ostream& out);
 // the opening members at the first chunk, each chunk of endpoints as it is verified, then
 // the findings and the outcome (finished_at, summary, result), which are known last. The
 // same members as RenderVerifyJson, compact (one line, a third smaller), endpoints
-// rendered on every core. `out` must outlive the stream.
+// rendered on every core. A chunk is written to `out` by a thread of its own while the
+// next is verified: `out` must outlive the stream and be left alone until End returns.
+// `written`, when given, is called on that thread after each chunk has gone to `out` (a
+// report file writes behind there, ReportFile::WriteBehind).
 class VerifyJsonStream {
  public:
-  explicit VerifyJsonStream(std::ostream& out);
+  explicit VerifyJsonStream(std::ostream& out, std::function<void()> written = nullptr);
   ~VerifyJsonStream();
   VerifyJsonStream(const VerifyJsonStream&) = delete;
   VerifyJsonStream& operator=(const VerifyJsonStream&) = delete;

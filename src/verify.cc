@@ -199,6 +199,7 @@ Status VerifyChunk(const VerifyInputs& in, const std::vector<const Endpoint*>& e
     if (!st.ok()) return st;
   }
 
+  results->clear();  // keeps the capacity: the chunks' results take the same memory in turn
   results->resize(endpoints.size());
   ParallelFor(endpoints.size(), 4096, [&](size_t begin, size_t end, size_t) {
     for (size_t i = begin; i < end; ++i) {
@@ -298,10 +299,10 @@ Status Verify(const VerifyInputs& in, VerifyReport* report) {
   AllowedCache allowed_cache(m);
   // Without a sink, one chunk: every endpoint stays in the report.
   const size_t chunk_size = in.sink ? std::max<size_t>(in.chunk, 1) : std::max<size_t>(endpoints.size(), 1);
+  std::vector<EndpointResult> results;
   for (size_t first = 0; first < endpoints.size(); first += chunk_size) {
     std::vector<const Endpoint*> chunk(endpoints.begin() + static_cast<ptrdiff_t>(first),
                                        endpoints.begin() + static_cast<ptrdiff_t>(std::min(endpoints.size(), first + chunk_size)));
-    std::vector<EndpointResult> results;
     if (Status s = VerifyChunk(in, chunk, first, resolved, name_index, in.prober ? &probed : nullptr, &allowed_cache,
                                &results);
         !s.ok()) {

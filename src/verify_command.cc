@@ -304,7 +304,8 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
   // held in memory (report.h, VerifyJsonStream).
   std::unique_ptr<VerifyJsonStream> stream;
   if (options.format == "json" && options.sample.empty() && endpoint_count > kPrettyJsonMaxEndpoints) {
-    stream = std::make_unique<VerifyJsonStream>(sink);
+    stream = std::make_unique<VerifyJsonStream>(sink, file ? std::function<void()>([&file] { file->WriteBehind(); })
+                                                          : std::function<void()>());
     in.sink = [&](const VerifyReport& so_far, const std::vector<EndpointResult>& chunk) {
       return stream->Endpoints(so_far, chunk);
     };
