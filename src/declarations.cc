@@ -68,8 +68,13 @@ Allowed AllowedFor(const Manifest& manifest, Activity activity, const std::vecto
 }
 
 const Allowed& AllowedCache::For(Activity activity, const std::vector<std::string>& categories) {
-  std::string key(ActivityName(activity));
-  for (const std::string& c : categories) key += "\n" + c;
+  // Called twice per endpoint of a large estate: one buffer, no temporaries.
+  thread_local std::string key;
+  key.assign(ActivityName(activity));
+  for (const std::string& c : categories) {
+    key += '\n';
+    key += c;
+  }
   auto it = cache_.find(key);
   if (it == cache_.end()) it = cache_.emplace(key, AllowedFor(manifest_, activity, categories)).first;
   return it->second;

@@ -33,26 +33,30 @@ const char* TargetKind(const Endpoint& e) {
   return "";
 }
 
-AddressObservation Observe(const GeoAnswer& a, const Jurisdictions& j) {
+// The answer's strings are moved into the observation: it is the last use of `a`.
+AddressObservation Observe(GeoAnswer&& a, const Jurisdictions& j) {
   AddressObservation o;
   o.ip = a.ip;
   std::string registered;
-  for (const SourceAnswer& s : a.sources) {
-    o.sources.push_back(SourceEvidence{s.source, SourceKindName(s.kind), s.country,
-                                       s.prefix ? s.prefix->ToString() : ""});
+  o.sources.reserve(a.sources.size());
+  for (SourceAnswer& s : a.sources) {
     if (s.kind == SourceKind::kOperatorCountry && s.country && registered.empty()) registered = *s.country;
+    o.sources.push_back(SourceEvidence{std::move(s.source), std::string(SourceKindName(s.kind)), std::move(s.country),
+                                       s.prefix ? s.prefix->ToString() : ""});
   }
   if (a.feed) {
-    FeedEvidence f{a.feed->provider, a.feed->region, a.feed->service, a.feed->scope, a.feed->feed_prefix, "", ""};
-    if (a.feed->IsLocation()) {
-      if (const Region* r = j.FindRegion(a.feed->provider, a.feed->region)) {
+    FeedMatch& m = *a.feed;
+    FeedEvidence f{std::move(m.provider), std::move(m.region), std::move(m.service), std::move(m.scope),
+                   std::move(m.feed_prefix), "", ""};
+    if (f.scope == "regional") {  // FeedMatch::IsLocation, whose strings are moved
+      if (const Region* r = j.FindRegion(f.provider, f.region)) {
         f.region_country = r->country;
         f.region_city = r->city;
       }
     }
-    o.feed = f;
+    o.feed = std::move(f);
   }
-  if (a.as) o.as = AsEvidence{a.as->number, a.as->organisation, a.as->prefix.ToString(), registered};
+  if (a.as) o.as = AsEvidence{a.as->number, std::move(a.as->organisation), a.as->prefix.ToString(), registered};
   return o;
 }
 
@@ -158,6 +162,8 @@ Status VerifyChunk(const VerifyInputs& in, const std::vector<const Endpoint*>& e
   std::vector<Pair> pairs;
   std::vector<uint32_t> pair_of;  // per endpoint address, in endpoint order
   std::vector<size_t> first_address(endpoints.size() + 1);
+  pair_index.reserve(endpoints.size());
+  pair_of.reserve(endpoints.size());
   for (size_t i = 0; i < endpoints.size(); ++i) {
     const Endpoint& e = *endpoints[i];
     allowed_of[i] = &allowed_cache->For(e.activity, e.data);
@@ -185,7 +191,7 @@ Status VerifyChunk(const VerifyInputs& in, const std::vector<const Endpoint*>& e
         failures[chunk] = st;
         return;
       }
-      AddressObservation o = Observe(answer, in.jurisdictions);
+      AddressObservation o = Observe(std::move(answer), in.jurisdictions);
       PlaceAddress(*pairs[k].allowed, &o);
       if (probed && in.vantage) {
         if (auto rtt = probed->min_connect_ms.find(pairs[k].ip); rtt != probed->min_connect_ms.end()) {
@@ -199,7 +205,13 @@ Status VerifyChunk(const VerifyInputs& in, const std::vector<const Endpoint*>& e
     if (!st.ok()) return st;
   }
 
-  results->clear();  // keeps the capacity: the chunks' results take the same memory in turn
+  // The last chunk's results are freed on every core (mimalloc frees across threads without
+  // contention), and the vector keeps its capacity: the chunks' results take the same memory
+  // in turn.
+  ParallelFor(results->size(), 4096, [&](size_t begin, size_t end, size_t) {
+    for (size_t i = begin; i < end; ++i) (*results)[i] = EndpointResult();
+  });
+  results->clear();
   results->resize(endpoints.size());
   ParallelFor(endpoints.size(), 4096, [&](size_t begin, size_t end, size_t) {
     for (size_t i = begin; i < end; ++i) {
