@@ -70,9 +70,12 @@ struct MeasuredChecks::State {
   void Unverifiable(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const;
   void RegionMismatch(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const;
   void UndisclosedOperator(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const;
-  void NoteAsExposure(const CheckRule& rule);
+  // What jurisdiction-exposure and backup-same-site take from a run of a chunk's
+  // endpoints: gathered on every core (Gather), kept in endpoint order (Keep).
+  struct Notes;
+  void Gather(bool exposure, bool sites, size_t begin, size_t end, Notes* notes) const;
+  void Keep(Notes&& notes);
   void FinishAsExposure(const CheckRule& rule, std::vector<Finding>* out);
-  void NoteSites();
   void FinishBackupSameSite(const CheckRule& rule, std::vector<Finding>* out);
 
   const Manifest& manifest;
@@ -245,29 +248,50 @@ void MeasuredChecks::State::UndisclosedOperator(const CheckRule& rule, size_t be
   }
 }
 
-void MeasuredChecks::State::NoteAsExposure(const CheckRule& rule) {
-  if (!exposure_parsed) {
-    exposure_parsed = true;
-    std::string error;
-    exposure_within = jurisdictions.ParseLocation(rule.within.empty() ? "EEA" : rule.within, &error);
-  }
-  if (!exposure_within) return;
-  // One finding per node and AS: the same network under every endpoint says it once.
-  for (size_t i = 0; i < results->size(); ++i) {
+struct MeasuredChecks::State::Notes {
+  std::vector<std::pair<size_t, const AsEvidence*>> exposed;  // (endpoint, its AS registered outside)
+  std::vector<std::string> storage_sites;
+  std::vector<Backup> backups;
+};
+
+void MeasuredChecks::State::Gather(bool exposure, bool sites, size_t begin, size_t end, Notes* notes) const {
+  for (size_t i = begin; i < end; ++i) {
     const EndpointResult& r = (*results)[i];
-    for (const AddressObservation& o : r.observed) {
-      if (!o.as || o.as->registered_country.empty() || exposure_within->countries.Contains(o.as->registered_country)) {
-        continue;
+    if (exposure) {
+      for (const AddressObservation& o : r.observed) {
+        if (o.as && !o.as->registered_country.empty() && !exposure_within->countries.Contains(o.as->registered_country)) {
+          notes->exposed.emplace_back(i, &*o.as);
+        }
       }
-      std::vector<Exposure>& list = exposures[(*endpoints)[i]->node];
-      auto it = std::find_if(list.begin(), list.end(), [&](const Exposure& x) {
-        return x.as.number == o.as->number && x.as.registered_country == o.as->registered_country;
-      });
-      if (it == list.end()) it = list.insert(list.end(), Exposure{*o.as, {}});
-      // Results come in manifest order: an endpoint already listed is the last one.
-      if (it->endpoints.empty() || it->endpoints.back() != r.id) it->endpoints.push_back(r.id);
+    }
+    if (!sites) continue;
+    Activity activity = (*endpoints)[i]->activity;
+    if (activity == Activity::kStorage) {
+      for (const AddressObservation& o : r.observed) {
+        if (std::string site = Site(o); !site.empty()) notes->storage_sites.push_back(std::move(site));
+      }
+    } else if (activity == Activity::kBackup && !r.observed.empty()) {
+      Backup b{r.id, r.path, r.ref, {}};
+      for (const AddressObservation& o : r.observed) b.sites.emplace_back(o.ip.ToString(), Site(o));
+      notes->backups.push_back(std::move(b));
     }
   }
+}
+
+void MeasuredChecks::State::Keep(Notes&& notes) {
+  // One finding per node and AS: the same network under every endpoint says it once.
+  for (const auto& [i, as] : notes.exposed) {
+    const EndpointResult& r = (*results)[i];
+    std::vector<Exposure>& list = exposures[(*endpoints)[i]->node];
+    auto it = std::find_if(list.begin(), list.end(), [&](const Exposure& x) {
+      return x.as.number == as->number && x.as.registered_country == as->registered_country;
+    });
+    if (it == list.end()) it = list.insert(list.end(), Exposure{*as, {}});
+    // Notes come in manifest order: an endpoint already listed is the last one.
+    if (it->endpoints.empty() || it->endpoints.back() != r.id) it->endpoints.push_back(r.id);
+  }
+  for (std::string& site : notes.storage_sites) storage_sites.insert(std::move(site));
+  std::move(notes.backups.begin(), notes.backups.end(), std::back_inserter(backups));
 }
 
 void MeasuredChecks::State::FinishAsExposure(const CheckRule& rule, std::vector<Finding>* out) {
@@ -282,22 +306,6 @@ void MeasuredChecks::State::FinishAsExposure(const CheckRule& rule, std::vector<
               x.as.organisation + ", registered in " + x.as.registered_country + ", outside " +
               exposure_within->text + ": the network's operator answers to that jurisdiction",
           node.ref});
-    }
-  }
-}
-
-void MeasuredChecks::State::NoteSites() {
-  for (size_t i = 0; i < results->size(); ++i) {
-    const EndpointResult& r = (*results)[i];
-    Activity activity = (*endpoints)[i]->activity;
-    if (activity == Activity::kStorage) {
-      for (const AddressObservation& o : r.observed) {
-        if (std::string s = Site(o); !s.empty()) storage_sites.insert(std::move(s));
-      }
-    } else if (activity == Activity::kBackup && !r.observed.empty()) {
-      Backup b{r.id, r.path, r.ref, {}};
-      for (const AddressObservation& o : r.observed) b.sites.emplace_back(o.ip.ToString(), Site(o));
-      backups.push_back(std::move(b));
     }
   }
 }
@@ -335,10 +343,23 @@ void MeasuredChecks::Add(const std::vector<const Endpoint*>& endpoints, const st
   s.results = &results;
   s.allowed_of.resize(endpoints.size());
   for (size_t i = 0; i < endpoints.size(); ++i) s.allowed_of[i] = &s.allowed.For(endpoints[i]->activity, endpoints[i]->data);
-  // The checks of one endpoint at a time, on every core; each part's findings are put back
-  // in endpoint order.
+  bool exposure = false, sites = false;
+  for (const CheckRule& rule : s.profile.rules) {
+    if (rule.check == "jurisdiction-exposure") {
+      if (!s.exposure_parsed) {
+        s.exposure_parsed = true;
+        std::string error;
+        s.exposure_within = s.jurisdictions.ParseLocation(rule.within.empty() ? "EEA" : rule.within, &error);
+      }
+      exposure = s.exposure_within.has_value();
+    }
+    sites |= rule.check == "backup-same-site";
+  }
+  // The checks of one endpoint at a time and the notes the others conclude on, on every
+  // core; each part's findings and notes are put back in endpoint order.
   const size_t rules = s.profile.rules.size();
   std::vector<std::vector<std::vector<Finding>>> parts(Workers(), std::vector<std::vector<Finding>>(rules));
+  std::vector<State::Notes> notes(Workers());
   ParallelFor(results.size(), 2048, [&](size_t begin, size_t end, size_t part) {
     for (size_t k = 0; k < rules; ++k) {
       const CheckRule& rule = s.profile.rules[k];
@@ -348,20 +369,14 @@ void MeasuredChecks::Add(const std::vector<const Endpoint*>& endpoints, const st
       else if (rule.check == "region-mismatch") s.RegionMismatch(rule, begin, end, out);
       else if (rule.check == "undisclosed-operator") s.UndisclosedOperator(rule, begin, end, out);
     }
+    s.Gather(exposure, sites, begin, end, &notes[part]);
   });
   for (auto& part : parts) {
     for (size_t k = 0; k < rules; ++k) {
       std::move(part[k].begin(), part[k].end(), std::back_inserter(s.findings[k]));
     }
   }
-  bool sites_noted = false;  // once per chunk, whatever the number of rules naming it
-  for (const CheckRule& rule : s.profile.rules) {
-    if (rule.check == "jurisdiction-exposure") s.NoteAsExposure(rule);
-    if (rule.check == "backup-same-site" && !sites_noted) {
-      s.NoteSites();
-      sites_noted = true;
-    }
-  }
+  for (State::Notes& n : notes) s.Keep(std::move(n));
   s.endpoints = nullptr;
   s.results = nullptr;
 }

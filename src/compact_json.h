@@ -16,6 +16,10 @@
 
 #include <rapidjson/internal/dtoa.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -47,9 +51,18 @@ class CompactJson {
   bool StartArray() { return Open('['); }
   bool EndArray(SizeType = 0) { return Close(']'); }
 
-  template <size_t N>  // a literal key: its length known when compiled
+  // A literal key, the report's own: its length known when compiled, and no byte of it
+  // needs an escape (report.cc's keys are plain words).
+  template <size_t N>
   bool Key(const char (&s)[N]) {
-    return Key(s, N - 1);
+    Separate(N + 2);
+    Append('"');
+    std::memcpy(buf_.get() + size_, s, N - 1);
+    size_ += N - 1;
+    Append('"');
+    Append(':');
+    comma_ = false;
+    return true;
   }
   bool Key(const char* s, SizeType n, bool = false) {
     Quoted(s, n, 1);
@@ -131,13 +144,14 @@ class CompactJson {
     return true;
   }
   // "s" with RapidJSON's escapes (kEscape below); `extra` bytes of room beyond it (the ':'
-  // after a key).
+  // after a key). Copied first and scanned in the copy, where FirstEscape may read the
+  // buffer's slack: the source string is not read beyond its end.
   void Quoted(const char* s, size_t n, size_t extra) {
-    Separate(n + 2 + extra);
+    Separate(n + 2 + extra + kSlack);
     Append('"');
-    size_t i = 0;
-    while (i < n && kEscape[static_cast<unsigned char>(s[i])] == 0) ++i;
-    std::memcpy(buf_.get() + size_, s, i);
+    char* at = buf_.get() + size_;
+    if (n) std::memcpy(at, s, n);
+    size_t i = FirstEscape(at, n);
     size_ += i;
     for (; i < n; ++i) {  // the rare escaped rest, at most 6 bytes per byte
       unsigned char c = static_cast<unsigned char>(s[i]);
@@ -159,6 +173,27 @@ class CompactJson {
     }
     Append('"');
   }
+  // The index of the first byte of text[0, n) that needs an escape, n when none; may read
+  // up to kSlack - 1 bytes beyond n (within the buffer: Quoted reserves them).
+  static size_t FirstEscape(const char* text, size_t n) {
+#ifdef __SSE2__
+    const __m128i control_max = _mm_set1_epi8(0x1F), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    for (size_t i = 0; i < n; i += 16) {
+      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
+      __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(x, control_max), control_max),  // x <= 0x1F
+                                 _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)));
+      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+      if (n - i < 16) mask &= (1u << (n - i)) - 1;
+      if (mask) return i + static_cast<size_t>(__builtin_ctz(mask));
+    }
+    return n;
+#else
+    size_t i = 0;
+    while (i < n && kEscape[static_cast<unsigned char>(text[i])] == 0) ++i;
+    return i;
+#endif
+  }
+  static constexpr size_t kSlack = 16;
 
   // For each byte: 0 when written as is, else the letter after the backslash ('u' for
   // \u00XX). The same escapes as RapidJSON's Writer, which leaves '/' and bytes >= 0x80 alone.
