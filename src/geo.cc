@@ -219,11 +219,12 @@ Status Geo::Lookup(const IpAddress& ip_in, GeoAnswer* answer) const {
   answer->voters = 0;
   answer->answered = 0;
   thread_local MmdbAnswer raw;  // scratch, reused across lookups on this thread
+  thread_local MmdbRecordCache records;  // each source's fields are fixed: one cache serves all
   for (const GeoSource& source : sources_) {
     const SourceConfig& config = source.config;
     if (!source.present) continue;
     if (config.kind == SourceKind::kCountry) ++answer->voters;
-    if (Status s = source.db.Lookup(ip, source.fields, &raw); !s.ok()) {
+    if (Status s = source.db.Lookup(ip, source.fields, &raw, &records); !s.ok()) {
       return s.WithContext("source \"" + config.name + "\"");
     }
     switch (config.kind) {

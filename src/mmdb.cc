@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -81,13 +82,15 @@ Mmdb::~Mmdb() {
   if (db_) MMDB_close(db_.get());
 }
 
-Mmdb::Mmdb(Mmdb&& other) noexcept : db_(std::move(other.db_)), path_(std::move(other.path_)) {}
+Mmdb::Mmdb(Mmdb&& other) noexcept
+    : db_(std::move(other.db_)), path_(std::move(other.path_)), serial_(std::exchange(other.serial_, 0)) {}
 
 Mmdb& Mmdb::operator=(Mmdb&& other) noexcept {
   if (this != &other) {
     if (db_) MMDB_close(db_.get());
     db_ = std::move(other.db_);
     path_ = std::move(other.path_);
+    serial_ = std::exchange(other.serial_, 0);
   }
   return *this;
 }
@@ -101,6 +104,8 @@ Status Mmdb::Open(const std::string& path, Mmdb* out) {
   Mmdb opened;
   opened.db_ = std::move(db);
   opened.path_ = path;
+  static std::atomic<uint64_t> opened_count{0};
+  opened.serial_ = ++opened_count;
   *out = std::move(opened);
   return Status::Ok();
 }
@@ -128,6 +133,11 @@ std::string Mmdb::Sha256() const {
 
 Status Mmdb::Lookup(const IpAddress& ip_in, const std::vector<MmdbField>& fields,
                     MmdbAnswer* answer) const {
+  return Lookup(ip_in, fields, answer, nullptr);
+}
+
+Status Mmdb::Lookup(const IpAddress& ip_in, const std::vector<MmdbField>& fields, MmdbAnswer* answer,
+                    MmdbRecordCache* cache) const {
   const IpAddress ip = ip_in.Unmapped();
   answer->found = false;
   answer->values.resize(fields.size());
@@ -173,6 +183,15 @@ Status Mmdb::Lookup(const IpAddress& ip_in, const std::vector<MmdbField>& fields
   answer->prefix = prefix;
   if (!result.found_entry) return Status::Ok();
   answer->found = true;
+  MmdbRecordCache::Slot* slot = nullptr;
+  if (cache) {
+    uint32_t offset = result.entry.offset;
+    slot = &cache->slots_[(offset * 2654435761u ^ serial_) % MmdbRecordCache::kSlots];
+    if (slot->serial == serial_ && slot->offset == offset) {
+      answer->values = slot->values;
+      return Status::Ok();
+    }
+  }
 
   for (size_t i = 0; i < fields.size(); ++i) {
     if (fields[i].empty()) continue;
@@ -187,6 +206,11 @@ Status Mmdb::Lookup(const IpAddress& ip_in, const std::vector<MmdbField>& fields
                              ip.ToString() + ": " + MMDB_strerror(status));
     }
     if (data.has_data) answer->values[i] = ValueText(data);
+  }
+  if (slot) {
+    slot->serial = serial_;
+    slot->offset = result.entry.offset;
+    slot->values = answer->values;
   }
   return Status::Ok();
 }

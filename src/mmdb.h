@@ -70,6 +70,22 @@ struct MmdbAnswer {
   std::vector<std::optional<std::string>> values;  // one per requested field
 };
 
+// The fields of records already read, so that a caller looking up many addresses in the
+// same networks decodes each record once: a small direct-mapped table, one per thread
+// (not shared). REQUIRES: each database is looked up with one list of fields through a
+// given cache (Geo keeps one per thread, and each source has its fixed fields).
+class MmdbRecordCache {
+ private:
+  friend class Mmdb;
+  struct Slot {
+    uint64_t serial = 0;  // the database's (Mmdb::serial_), 0 for an empty slot
+    uint32_t offset = 0;  // the record's, in the data section
+    std::vector<std::optional<std::string>> values;
+  };
+  static constexpr size_t kSlots = 4096;
+  std::vector<Slot> slots_ = std::vector<Slot>(kSlots);
+};
+
 class Mmdb {
  public:
   // Opens `path`. Errors: kNotFound for a missing file, kCorrupt for an invalid one,
@@ -94,10 +110,14 @@ class Mmdb {
   // reused, so a loop can keep one MmdbAnswer). REQUIRES: is_open().
   Status Lookup(const IpAddress& ip, const std::vector<MmdbField>& fields,
                 MmdbAnswer* answer) const;
+  // The same, reading a record met before from `cache` instead of decoding it again.
+  Status Lookup(const IpAddress& ip, const std::vector<MmdbField>& fields, MmdbAnswer* answer,
+                MmdbRecordCache* cache) const;
 
  private:
   std::unique_ptr<MMDB_s> db_;
   std::string path_;
+  uint64_t serial_ = 0;  // unique per Open in this process: keys MmdbRecordCache
 };
 
 }  // namespace residency

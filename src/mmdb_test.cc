@@ -56,6 +56,29 @@ TEST_CASE("Mmdb::Lookup: country, unmapped IPv4, normalised prefix") {
   }
 }
 
+TEST_CASE("Mmdb::Lookup through a record cache: the same answers, databases kept apart") {
+  // Two databases whose records sit at the same offsets (same layout, other countries)
+  // looked up in turn through one cache: a hit may only serve its own database.
+  Mmdb a = OpenFixture("country-a.mmdb"), b = OpenFixture("country-b.mmdb");
+  const std::vector<MmdbField> fields = {MmdbField("country_code")};
+  MmdbRecordCache cache;
+  const char* ips[] = {"192.0.2.1", "192.0.2.200", "198.51.100.99", "2001:db8::1", "10.1.2.3", "192.0.2.2"};
+  for (int round = 0; round < 3; ++round) {
+    for (const char* ip : ips) {
+      for (const Mmdb* db : {&a, &b}) {
+        CAPTURE(ip);
+        CAPTURE(db->path());
+        MmdbAnswer plain, cached;
+        REQUIRE(db->Lookup(*ParseIp(ip), fields, &plain).ok());
+        REQUIRE(db->Lookup(*ParseIp(ip), fields, &cached, &cache).ok());
+        CHECK(cached.found == plain.found);
+        CHECK(cached.values == plain.values);
+        CHECK(cached.prefix.ToString() == plain.prefix.ToString());
+      }
+    }
+  }
+}
+
 TEST_CASE("Mmdb::Lookup: field paths are configuration (GeoIP2 layout)") {
   Mmdb db = OpenFixture("geoip2.mmdb");
   const std::vector<MmdbField> fields = {
