@@ -5,8 +5,8 @@
 #ifndef RESIDENCY_DECLARATIONS_H_
 #define RESIDENCY_DECLARATIONS_H_
 
-#include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "manifest.h"
@@ -31,7 +31,7 @@ class AllowedCache {
 
  private:
   const Manifest& manifest_;
-  std::map<std::string, Allowed> cache_;
+  std::unordered_map<std::string, Allowed> cache_;  // references stay valid as it grows
 };
 
 // True when some declaration covers (activity, category).

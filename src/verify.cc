@@ -1,6 +1,7 @@
 #include "verify.h"
 
 #include <algorithm>
+#include <cstring>
 #include <iterator>
 #include <map>
 #include <set>
@@ -153,9 +154,12 @@ Status VerifyChunk(const VerifyInputs& in, const std::vector<const Endpoint*>& e
   };
   struct PairHash {
     size_t operator()(const Pair& p) const {
-      uint64_t h = 1469598103934665603ull ^ reinterpret_cast<uintptr_t>(p.allowed);
-      for (size_t i = 0; i < p.ip.size(); ++i) h = (h ^ p.ip.bytes[i]) * 1099511628211ull;
-      return static_cast<size_t>(h);
+      uint64_t words[2];
+      std::memcpy(words, p.ip.bytes.data(), sizeof words);
+      uint64_t h = (words[0] * 0x9E3779B97F4A7C15ull) ^ (words[1] + reinterpret_cast<uintptr_t>(p.allowed));
+      h ^= h >> 29;
+      h *= 0xBF58476D1CE4E5B9ull;
+      return static_cast<size_t>(h ^ (h >> 32));
     }
   };
   std::unordered_map<Pair, uint32_t, PairHash> pair_index;
