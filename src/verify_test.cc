@@ -71,11 +71,13 @@ void VerifyOnce(const Manifest& m, const std::string& profile_name, size_t chunk
   VerifyInputs in{m, graph, TestJurisdictions(), profile, *geo, TestOperators(), nullptr, *resolver,
                   [] { return std::string("2026-11-29T00:00:00Z"); }};
   std::ostringstream json;
-  VerifyJsonStream stream(json);
+  size_t chunks = 0, written = 0;  // written: on the stream's writing thread, read after End
+  VerifyJsonStream stream(json, [&written] { ++written; });
   if (chunk) {
     in.chunk = chunk;
     in.sink = [&](const VerifyReport& so_far, const std::vector<EndpointResult>& c) {
       out->streamed.insert(out->streamed.end(), c.begin(), c.end());
+      ++chunks;
       return stream.Endpoints(so_far, c);
     };
   }
@@ -83,6 +85,7 @@ void VerifyOnce(const Manifest& m, const std::string& profile_name, size_t chunk
   REQUIRE_MESSAGE(s.ok(), s.message());
   if (chunk) {
     REQUIRE(stream.End(out->report).ok());
+    CHECK(written == chunks);  // each chunk handed on once written (ReportFile::WriteBehind)
   } else {
     RenderVerifyJson(out->report, json);
   }

@@ -1,0 +1,89 @@
+#include "output.h"
+
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace residency {
+namespace {
+
+std::string TempDir() {
+  char dir[] = "/tmp/residency-output-XXXXXX";
+  REQUIRE(::mkdtemp(dir) != nullptr);
+  return dir;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+TEST_CASE("ReportFile: pieces written behind arrive whole; the target changes only on Commit") {
+  const std::string dir = TempDir(), path = dir + "/report.json";
+  {
+    std::ofstream old(path);
+    old << "the old report";
+  }
+  std::unique_ptr<ReportFile> file;
+  REQUIRE(ReportFile::Open(path, &file).ok());
+  std::string want;
+  for (int piece = 0; piece < 40; ++piece) {
+    // Pieces of uneven sizes, some larger than a page and some empty.
+    std::string text(static_cast<size_t>(piece * 3001 % 70001), static_cast<char>('a' + piece % 26));
+    file->stream().write(text.data(), static_cast<std::streamsize>(text.size()));
+    file->stream().flush();
+    file->WriteBehind();
+    want += text;
+    if (piece == 20) CHECK(Slurp(path) == "the old report");
+  }
+  file->stream() << "end";
+  want += "end";
+  REQUIRE(file->Commit().ok());
+  CHECK(Slurp(path) == want);
+  file.reset();
+  CHECK(Slurp(path) == want);
+  std::remove(path.c_str());
+  ::rmdir(dir.c_str());
+}
+
+TEST_CASE("ReportFile: abandoned, the temporary file goes and the old report stays") {
+  const std::string dir = TempDir(), path = dir + "/report.json";
+  {
+    std::ofstream old(path);
+    old << "the old report";
+  }
+  {
+    std::unique_ptr<ReportFile> file;
+    REQUIRE(ReportFile::Open(path, &file).ok());
+    file->stream() << std::string(100000, 'x');
+    file->stream().flush();
+    file->WriteBehind();
+  }
+  CHECK(Slurp(path) == "the old report");
+  CHECK_FALSE(Exists(path + ".tmp." + std::to_string(::getpid())));
+  std::remove(path.c_str());
+  ::rmdir(dir.c_str());
+}
+
+TEST_CASE("ReportFile: a directory that does not exist is an error naming the path") {
+  std::unique_ptr<ReportFile> file;
+  Status s = ReportFile::Open("/nonexistent-residency-dir/report.json", &file);
+  CHECK_FALSE(s.ok());
+  CHECK(s.message().find("/nonexistent-residency-dir/report.json") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace residency
