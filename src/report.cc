@@ -707,6 +707,9 @@ Status VerifyJsonStream::End(const VerifyReport& r) {
     if (any) im.os.Put(',');
     any = true;
     im.os.Write(text.data(), text.size());
+    im.os.Flush();
+    im.out.flush();
+    if (im.on_written) im.on_written();  // as each chunk: written behind
   }
   im.w.EndArray();
   WriteOutcome(r, im.w);

@@ -218,8 +218,8 @@ void RenderVerifyJson(const VerifyReport& report, std::ostream& out);
 // same members as RenderVerifyJson, compact (one line, a third smaller), endpoints
 // rendered on every core. A chunk is written to `out` by a thread of its own while the
 // next is verified: `out` must outlive the stream and be left alone until End returns.
-// `written`, when given, is called on that thread after each chunk has gone to `out` (a
-// report file writes behind there, ReportFile::WriteBehind).
+// `written`, when given, is called after each chunk, and each piece of the findings, has
+// gone to `out` (a report file writes behind there, ReportFile::WriteBehind).
 class VerifyJsonStream {
  public:
   explicit VerifyJsonStream(std::ostream& out, std::function<void()> written = nullptr);
