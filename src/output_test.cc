@@ -26,6 +26,11 @@ std::string Slurp(const std::string& path) {
   return text.str();
 }
 
+void WriteText(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
 bool Exists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
@@ -33,10 +38,7 @@ bool Exists(const std::string& path) {
 
 TEST_CASE("ReportFile: pieces written behind arrive whole; the target changes only on Commit") {
   const std::string dir = TempDir(), path = dir + "/report.json";
-  {
-    std::ofstream old(path);
-    old << "the old report";
-  }
+  WriteText(path, "the old report");
   std::unique_ptr<ReportFile> file;
   REQUIRE(ReportFile::Open(path, &file).ok());
   std::string want;
@@ -61,10 +63,7 @@ TEST_CASE("ReportFile: pieces written behind arrive whole; the target changes on
 
 TEST_CASE("ReportFile: abandoned, the temporary file goes and the old report stays") {
   const std::string dir = TempDir(), path = dir + "/report.json";
-  {
-    std::ofstream old(path);
-    old << "the old report";
-  }
+  WriteText(path, "the old report");
   {
     std::unique_ptr<ReportFile> file;
     REQUIRE(ReportFile::Open(path, &file).ok());
