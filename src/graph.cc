@@ -55,7 +55,12 @@ struct ServiceGraph::Impl {
 
 ServiceGraph::ServiceGraph(const Manifest& manifest) : manifest_(manifest), impl_(std::make_unique<Impl>()) {
   Graph& g = impl_->graph;
-  auto intern = [&](const std::string& c) { return impl_->categories.emplace(c, impl_->categories.size()).first->second; };
+  // Looked up before it is inserted: std::map::emplace builds a node even for a key it has,
+  // and a million endpoints repeat a handful of categories.
+  auto intern = [&](const std::string& c) {
+    if (auto it = impl_->categories.find(c); it != impl_->categories.end()) return it->second;
+    return impl_->categories.emplace(c, impl_->categories.size()).first->second;
+  };
   for (const Flow& f : manifest.flows) {
     for (const std::string& c : f.data) intern(c);
   }
