@@ -193,7 +193,7 @@ template <typename W>
 void WriteFinding(W& w, const std::string& manifest_path, const Finding& f) {
   w.StartObject();
   w.Key("kind"); JStr(w, f.kind);
-  w.Key("status"); JStr(w, (FindingStatusName(f.status)));
+  w.Key("status"); JStr(w, FindingStatusName(f.status));
   w.Key("subject"); JStr(w, f.subject);
   w.Key("requirements"); JList(w, f.requirements);
   w.Key("path"); JList(w, f.path);
@@ -214,7 +214,7 @@ template <typename W>
 void WriteResolution(W& w, const Resolution& r) {
   w.StartObject();
   w.Key("name"); JStr(w, r.name);
-  w.Key("status"); JStr(w, (ResolveStatusName(r.status)));
+  w.Key("status"); JStr(w, ResolveStatusName(r.status));
   w.Key("cnames"); JList(w, r.cnames);
   w.Key("addresses");
   w.StartArray();
@@ -252,7 +252,7 @@ void WriteObservation(W& w, const AddressObservation& o) {
   w.StartObject();
   w.Key("ip"); JIp(w, o.ip);
   w.Key("country"); JOpt(w, o.country);
-  w.Key("placement"); JStr(w, (PlacementName(o.placement)));
+  w.Key("placement"); JStr(w, PlacementName(o.placement));
   w.Key("reason"); JStr(w, o.reason);
   w.Key("sources");
   w.StartObject();
@@ -358,7 +358,7 @@ void WriteHeaderObservation(W& w, const HeaderObservation& h) {
   else JStr(w, h.country);
   w.Key("place"); JStr(w, h.place);
   w.Key("allowed"); JList(w, h.allowed);
-  w.Key("placement"); JStr(w, (PlacementName(h.placement)));
+  w.Key("placement"); JStr(w, PlacementName(h.placement));
   w.Key("reason"); JStr(w, h.reason);
   w.EndObject();
 }
@@ -375,7 +375,7 @@ void WriteEndpoint(W& w, const std::string& manifest_path, const EndpointResult&
   w.Key("declared_region");
   if (e.declared_region.empty()) w.Null();
   else JStr(w, e.declared_region);
-  w.Key("verdict"); JStr(w, (VerdictName(e.verdict)));
+  w.Key("verdict"); JStr(w, VerdictName(e.verdict));
   w.Key("allowed"); JList(w, e.allowed);
   w.Key("observed");
   w.StartArray();
