@@ -47,9 +47,10 @@ AddressObservation Observe(GeoAnswer&& a, const Jurisdictions& j) {
   }
   if (a.feed) {
     FeedMatch& m = *a.feed;
+    const bool located = m.IsLocation();
     FeedEvidence f{std::move(m.provider), std::move(m.region), std::move(m.service), std::move(m.scope),
                    std::move(m.feed_prefix), "", ""};
-    if (f.scope == "regional") {  // FeedMatch::IsLocation, whose strings are moved
+    if (located) {
       if (const Region* r = j.FindRegion(f.provider, f.region)) {
         f.region_country = r->country;
         f.region_city = r->city;
