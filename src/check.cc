@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_set>
 
 namespace residency {
 namespace {
@@ -114,7 +115,7 @@ struct MeasuredChecks::State {
   bool exposure_parsed = false;
 
   // backup-same-site: the sites of storage, and each backup endpoint's addresses and sites.
-  std::set<std::string> storage_sites;
+  std::unordered_set<std::string> storage_sites;  // only asked whether it holds a site
   struct Backup {
     std::string id;
     std::vector<std::string> path;
