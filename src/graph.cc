@@ -77,27 +77,31 @@ ServiceGraph::ServiceGraph(const Manifest& manifest) : manifest_(manifest), impl
       boost::add_edge(i, v, EdgeProps{EdgeKind::kMember, {}}, g);
     }
   }
+  // The flows also go into a graph of the nodes alone, where the searches below run: data
+  // reaches nodes by flows only, and a search over the whole graph would walk every
+  // endpoint's member edge once per category (a million at scale, out of the caches).
+  const size_t nodes = manifest.nodes.size();
+  Graph flows(nodes);
   for (const Flow& f : manifest.flows) {
     EdgeProps p{EdgeKind::kFlow, std::vector<bool>(impl_->categories.size())};
     for (const std::string& c : f.data) p.carries[impl_->categories.at(c)] = true;
     boost::add_edge(f.from, f.to, p, g);
+    boost::add_edge(f.from, f.to, std::move(p), flows);
   }
 
-  size_t nodes = manifest.nodes.size();
   impl_->predecessor.resize(impl_->categories.size());
   impl_->reached.resize(impl_->categories.size());
   for (size_t c = 0; c < impl_->categories.size(); ++c) {
-    boost::filtered_graph<Graph, CarriesCategory> fg(g, CarriesCategory{&g, c});
-    std::vector<Vertex> pred(boost::num_vertices(g));
+    boost::filtered_graph<Graph, CarriesCategory> fg(flows, CarriesCategory{&flows, c});
+    std::vector<Vertex> pred(nodes);
     for (Vertex v = 0; v < pred.size(); ++v) pred[v] = v;
-    std::vector<boost::default_color_type> color(boost::num_vertices(g));
+    std::vector<boost::default_color_type> color(nodes);
     boost::breadth_first_search(
         fg, Vertex{0},
         boost::visitor(boost::make_bfs_visitor(boost::record_predecessors(pred.data(), boost::on_tree_edge())))
-            .color_map(boost::make_iterator_property_map(color.begin(), boost::get(boost::vertex_index, g))));
+            .color_map(boost::make_iterator_property_map(color.begin(), boost::get(boost::vertex_index, flows))));
     impl_->reached[c].resize(nodes);
     for (Vertex v = 0; v < nodes; ++v) impl_->reached[c][v] = color[v] != boost::white_color;
-    pred.resize(nodes);
     impl_->predecessor[c] = std::move(pred);
   }
 }
