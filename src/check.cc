@@ -312,22 +312,29 @@ void MeasuredChecks::State::FinishAsExposure(const CheckRule& rule, std::vector<
 }
 
 void MeasuredChecks::State::FinishBackupSameSite(const CheckRule& rule, std::vector<Finding>* out) {
-  for (const Backup& b : backups) {
-    std::vector<std::string> shared;
-    bool all = true;
-    for (const auto& [ip, s] : b.sites) {
-      if (s.empty() || !storage_sites.count(s)) {
-        all = false;
-        break;
+  // On every core, each part's findings put back in order: a large estate's backups
+  // (a quarter of a million at 1M endpoints) are read again here, long out of the caches.
+  std::vector<std::vector<Finding>> parts(Workers());
+  ParallelFor(backups.size(), 4096, [&](size_t begin, size_t end, size_t part) {
+    for (size_t i = begin; i < end; ++i) {
+      const Backup& b = backups[i];
+      std::vector<std::string> shared;
+      bool all = true;
+      for (const auto& [ip, s] : b.sites) {
+        if (s.empty() || !storage_sites.count(s)) {
+          all = false;
+          break;
+        }
+        shared.push_back(ip + " in " + (s.rfind("net:", 0) == 0 ? "network " + s.substr(4) : s));
       }
-      shared.push_back(ip + " in " + (s.rfind("net:", 0) == 0 ? "network " + s.substr(4) : s));
+      if (!all) continue;
+      parts[part].push_back(Finding{rule.check, rule.status, b.id, rule.requirements, b.path,
+                                    "backups at " + b.id + " are observed at the same site as primary storage: " +
+                                        Join(shared, "; "),
+                                    b.ref});
     }
-    if (!all) continue;
-    out->push_back(Finding{rule.check, rule.status, b.id, rule.requirements, b.path,
-                           "backups at " + b.id + " are observed at the same site as primary storage: " +
-                               Join(shared, "; "),
-                           b.ref});
-  }
+  });
+  for (std::vector<Finding>& part : parts) std::move(part.begin(), part.end(), std::back_inserter(*out));
 }
 
 MeasuredChecks::MeasuredChecks(const Manifest& manifest, const ServiceGraph& graph, const Jurisdictions& jurisdictions,
