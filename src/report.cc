@@ -663,6 +663,23 @@ struct VerifyJsonStream::Impl {
   Status Outcome() const {
     return !failed && out ? Status::Ok() : Status::IoError("writing the report failed (disk full?)");
   }
+  // Writes the rendered buffers to `out` as array elements after those already there
+  // (`*any`; RapidJSON's writer `w` never sees them, so the separators are written here),
+  // handing each piece on as written (`on_written`) when `each_piece`, else the whole.
+  void WriteRendered(bool* any, bool each_piece) {
+    for (const CompactJson& text : buffers) {
+      if (text.size() == 0) continue;
+      if (*any) out.put(',');
+      *any = true;
+      out.write(text.data(), static_cast<std::streamsize>(text.size()));
+      if (each_piece) Written();
+    }
+    if (!each_piece) Written();
+  }
+  void Written() {
+    out.flush();
+    if (on_written) on_written();
+  }
 };
 
 VerifyJsonStream::VerifyJsonStream(std::ostream& out, std::function<void()> written)
@@ -677,15 +694,7 @@ Status VerifyJsonStream::Endpoints(const VerifyReport& r, const std::vector<Endp
   RenderParallel(chunk, &im.buffers,
                  [&r](CompactJson& text, const EndpointResult& e) { WriteEndpoint(text, r.manifest_path, e); });
   im.writing = std::async(std::launch::async, [&im] {
-    for (const CompactJson& text : im.buffers) {
-      if (text.size() == 0) continue;
-      // The array's separators: RapidJSON's writer `w` never sees these elements.
-      if (im.any_endpoint) im.out.put(',');
-      im.any_endpoint = true;
-      im.out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    }
-    im.out.flush();
-    if (im.on_written) im.on_written();
+    im.WriteRendered(&im.any_endpoint, false);
     return static_cast<bool>(im.out);
   });
   return Status::Ok();
@@ -701,16 +710,9 @@ Status VerifyJsonStream::End(const VerifyReport& r) {
   im.w.StartArray();
   RenderParallel(r.findings, &im.buffers,
                  [&r](CompactJson& text, const Finding& f) { WriteFinding(text, r.manifest_path, f); });
+  im.os.Flush();  // the key and the bracket, before the elements go straight to `out`
   bool any = false;
-  for (const CompactJson& text : im.buffers) {
-    if (text.size() == 0) continue;
-    if (any) im.os.Put(',');
-    any = true;
-    im.os.Write(text.data(), text.size());
-    im.os.Flush();
-    im.out.flush();
-    if (im.on_written) im.on_written();  // as each chunk: written behind
-  }
+  im.WriteRendered(&any, true);  // a piece at a time, written behind like the chunks
   im.w.EndArray();
   WriteOutcome(r, im.w);
   im.w.EndObject();
