@@ -284,8 +284,9 @@ void MeasuredChecks::State::Keep(Notes&& notes) {
   for (const auto& [i, as] : notes.exposed) {
     const EndpointResult& r = (*results)[i];
     std::vector<Exposure>& list = exposures[(*endpoints)[i]->node];
-    auto it = std::find_if(list.begin(), list.end(), [&](const Exposure& x) {
-      return x.as.number == as->number && x.as.registered_country == as->registered_country;
+    const auto* network = as;  // a structured binding cannot be captured before clang 16
+    auto it = std::find_if(list.begin(), list.end(), [network](const Exposure& x) {
+      return x.as.number == network->number && x.as.registered_country == network->registered_country;
     });
     if (it == list.end()) it = list.insert(list.end(), Exposure{*as, {}});
     // Notes come in manifest order: an endpoint already listed is the last one.
