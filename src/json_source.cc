@@ -124,37 +124,111 @@ class RecordingHandler {
 // The fast parse's handler: forwards to the Document and notes only where each object and
 // array starts. The recursive reader calls StartObject/StartArray after taking the bracket.
 // Too deep a nesting just fails: the careful parse then words the error.
+//
+// With a tap, it also keeps the path to the open containers up to Tap::kMaxSteps deep, offers
+// the tap each array that opens there, and sends the events inside a taken array to the tap
+// (the Document gets the array empty; nothing inside it is noted).
 class ContainerHandler {
  public:
+  using Tap = JsonSource::Tap;
   ContainerHandler(rapidjson::Document* doc, const rapidjson::StringStream* stream,
-                   std::vector<uint32_t>* offsets)
-      : doc_(doc), stream_(stream), offsets_(offsets) {}
+                   std::vector<uint32_t>* offsets, Tap* tap)
+      : doc_(doc), stream_(stream), offsets_(offsets), tap_(tap) {}
 
-  bool Null() { return doc_->Null(); }
-  bool Bool(bool b) { return doc_->Bool(b); }
-  bool Int(int i) { return doc_->Int(i); }
-  bool Uint(unsigned u) { return doc_->Uint(u); }
-  bool Int64(int64_t i) { return doc_->Int64(i); }
-  bool Uint64(uint64_t u) { return doc_->Uint64(u); }
-  bool Double(double d) { return doc_->Double(d); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return doc_->RawNumber(s, n, copy); }
-  bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_->String(s, n, copy); }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_->Key(s, n, copy); }
-  bool StartObject() { return Open() && doc_->StartObject(); }
-  bool EndObject(rapidjson::SizeType n) { --depth_; return doc_->EndObject(n); }
-  bool StartArray() { return Open() && doc_->StartArray(); }
-  bool EndArray(rapidjson::SizeType n) { --depth_; return doc_->EndArray(n); }
+  bool Null() { return taken_ ? tap_->Scalar() : (Element(), doc_->Null()); }
+  bool Bool(bool b) { return taken_ ? tap_->Scalar() : (Element(), doc_->Bool(b)); }
+  bool Int(int i) { return taken_ ? tap_->Scalar() : (Element(), doc_->Int(i)); }
+  bool Uint(unsigned u) { return taken_ ? tap_->Scalar() : (Element(), doc_->Uint(u)); }
+  bool Int64(int64_t i) { return taken_ ? tap_->Scalar() : (Element(), doc_->Int64(i)); }
+  bool Uint64(uint64_t u) { return taken_ ? tap_->Scalar() : (Element(), doc_->Uint64(u)); }
+  bool Double(double d) { return taken_ ? tap_->Scalar() : (Element(), doc_->Double(d)); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
+    return taken_ ? tap_->Scalar() : (Element(), doc_->RawNumber(s, n, copy));
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) {
+    return taken_ ? tap_->String(std::string_view(s, n)) : (Element(), doc_->String(s, n, copy));
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) {
+    if (taken_) return tap_->Key(std::string_view(s, n));
+    if (tap_ && !path_.empty() && depth_ == static_cast<int>(path_.size())) path_.back().key.assign(s, n);
+    return doc_->Key(s, n, copy);
+  }
+  bool StartObject() {
+    if (taken_) return ++taken_, Deeper() && tap_->StartObject(stream_->Tell() - 1);
+    Element();
+    return Open() && doc_->StartObject() && Push(false);
+  }
+  bool EndObject(rapidjson::SizeType n) {
+    if (taken_) return --taken_, --depth_, tap_->EndObject();
+    Pop();
+    --depth_;
+    return doc_->EndObject(n);
+  }
+  bool StartArray() {
+    if (taken_) return ++taken_, Deeper() && tap_->StartArray(stream_->Tell() - 1);
+    Element();
+    if (!Open() || !doc_->StartArray()) return false;
+    if (tap_ && static_cast<size_t>(depth_ - 1) <= Tap::kMaxSteps && depth_ - 1 == static_cast<int>(path_.size())) {
+      steps_.clear();
+      for (const Level& l : path_) {
+        steps_.push_back(l.array ? Tap::Step{true, l.count - 1, {}} : Tap::Step{false, 0, l.key});
+      }
+      if (tap_->Take(steps_, stream_->Tell() - 1)) {
+        taken_ = 1;
+        return true;
+      }
+    }
+    return Push(true);
+  }
+  bool EndArray(rapidjson::SizeType n) {
+    if (taken_ > 1) return --taken_, --depth_, tap_->EndArray();
+    if (taken_ == 1) {
+      taken_ = 0;
+      --depth_;
+      return tap_->Close() && doc_->EndArray(0);
+    }
+    Pop();
+    --depth_;
+    return doc_->EndArray(n);
+  }
 
  private:
+  // An open container on the path from the root, while the path is short enough to offer.
+  struct Level {
+    bool array = false;
+    size_t count = 0;  // elements begun so far (an array)
+    std::string key;   // the latest key (an object)
+  };
+
   bool Open() {
     offsets_->push_back(static_cast<uint32_t>(stream_->Tell() - 1));
-    return ++depth_ <= kMaxJsonDepth;
+    return Deeper();
+  }
+  bool Deeper() { return ++depth_ <= kMaxJsonDepth; }
+  // A value begins: in an array on the path, it is the next element.
+  void Element() {
+    if (tap_ && !path_.empty() && depth_ == static_cast<int>(path_.size()) && path_.back().array) ++path_.back().count;
+  }
+  // After Open: the container joins the path if it is short enough.
+  bool Push(bool array) {
+    if (tap_ && static_cast<size_t>(depth_) <= Tap::kMaxSteps && depth_ - 1 == static_cast<int>(path_.size())) {
+      path_.push_back(Level{array, 0, {}});
+    }
+    return true;
+  }
+  // Before the depth falls: the closing container leaves the path.
+  void Pop() {
+    if (tap_ && !path_.empty() && depth_ == static_cast<int>(path_.size())) path_.pop_back();
   }
 
   rapidjson::Document* doc_;
   const rapidjson::StringStream* stream_;
   std::vector<uint32_t>* offsets_;
+  Tap* tap_;
   int depth_ = 0;
+  std::vector<Level> path_;
+  std::vector<Tap::Step> steps_;
+  int taken_ = 0;  // containers open inside (and including) a taken array
 };
 
 // Not kParseFullPrecisionFlag: RapidJSON 1.1's full-precision path calls
@@ -176,6 +250,16 @@ bool IsAscii(std::string_view s) {
   }
   for (; i < s.size(); ++i) any |= static_cast<unsigned char>(s[i]);
   return (any & 0x8080808080808080ull) == 0;
+}
+
+// Whether a UTF-8 lead byte among the last three announces more bytes than the text holds.
+bool CutSequenceAtEnd(std::string_view s) {
+  for (size_t i = s.size() >= 3 ? s.size() - 3 : 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    if (i + len > s.size()) return true;
+  }
+  return false;
 }
 
 // Replaces what a terminal should not be sent raw (control bytes, invalid UTF-8) by '?'.
@@ -247,9 +331,18 @@ std::string ParseErrorText(const std::string& text, const rapidjson::ParseResult
 
 }  // namespace
 
-bool JsonSource::Parse(std::string path, std::string text, Diagnostic* error) {
+bool JsonSource::Parse(std::string path, std::string text, Diagnostic* error, Tap* tap) {
+  SetText(std::move(path), std::move(text));
+  return Parse(error, tap);
+}
+
+void JsonSource::SetText(std::string path, std::string text) {
   path_ = std::move(path);
   text_ = std::move(text);
+  parsed_ = false;
+}
+
+bool JsonSource::Parse(Diagnostic* error, Tap* tap) {
   doc_ = std::make_unique<rapidjson::Document>();
   parsed_ = false;
   root_offset_ = 0;
@@ -273,7 +366,16 @@ bool JsonSource::Parse(std::string path, std::string text, Diagnostic* error) {
                                                      : "only white space, expected a JSON object", ""};
     return false;
   }
-  if (!ParseFast() && !ParseCareful(error)) return false;
+  tapped_ = false;
+  bool fast = ParseFast(tap);
+  if (tap) {
+    tapped_ = fast;
+    if (!fast) {
+      tap->Abandon();
+      fast = ParseFast(nullptr);
+    }
+  }
+  if (!fast && !ParseCareful(error)) return false;
   parsed_ = true;
   IndexLines();  // now, so that PosOf of an object only reads (see the header)
   return IndexPositions(error);
@@ -281,10 +383,14 @@ bool JsonSource::Parse(std::string path, std::string text, Diagnostic* error) {
 
 // RapidJSON's recursive reader over a plain string stream (the text holds no NUL, so its
 // terminator is the end), without the encoding check when the text is ASCII. Notes only
-// where objects and arrays start.
-bool JsonSource::ParseFast() {
+// where objects and arrays start; offers arrays to the tap, if any.
+bool JsonSource::ParseFast(Tap* tap) {
+  // RapidJSON's UTF-8 check takes every continuation byte a lead byte announces, even past
+  // the terminating NUL: a text ending in a cut sequence would be read beyond its end (found
+  // by fuzz/manifest_fuzz; regression 003). The careful parse's stream stops at the end.
+  if (!ascii_ && CutSequenceAtEnd(text_)) return false;
   rapidjson::StringStream stream(text_.c_str());
-  ContainerHandler handler(doc_.get(), &stream, &offsets_);
+  ContainerHandler handler(doc_.get(), &stream, &offsets_, tap);
   rapidjson::Reader reader;
   bool ok = false;
   auto generator = [&](rapidjson::Document& /*doc*/) {
@@ -500,6 +606,10 @@ size_t JsonSource::OffsetOf(const Value* value, bool* found) const {
   if (uint32_t offset; (value->IsObject() || value->IsArray()) && FindContainer(value, &offset)) {
     *found = true;
     return offset;
+  }
+  if (tapped_) {  // the DOM lacks the taken values: the text's tokens no longer match it
+    *found = false;
+    return 0;
   }
   if (all_positions_.empty()) IndexAllPositions();
   auto it = std::lower_bound(all_positions_.begin(), all_positions_.end(), std::pair<const void*, uint32_t>(value, 0));
