@@ -45,9 +45,52 @@ class JsonSource {
   JsonSource(const JsonSource&) = delete;
   JsonSource& operator=(const JsonSource&) = delete;
 
+  // Takes the elements of chosen arrays during the parse, as SAX events, in place of the
+  // DOM, which then holds each such array empty: a reader of a million endpoints builds its
+  // model from them with no DOM between (RapidJSON's DOM costs more than its parse). Only
+  // the fast parse offers arrays to a tap. Any call may give up (return false): the text is
+  // then parsed again without the tap, Abandon() is called, and every array is in the DOM.
+  // Strings passed to a tap live only for the call.
+  class Tap {
+   public:
+    // One step of the path from the root to an array: an object key or an array index.
+    struct Step {
+      bool is_index = false;
+      size_t index = 0;
+      std::string_view key;
+    };
+    // Only arrays at most this many steps from the root are offered.
+    static constexpr size_t kMaxSteps = 3;
+
+    virtual ~Tap() = default;
+    // Whether to take the elements of the array that opens at `path` (offset of its '[').
+    virtual bool Take(const std::vector<Step>& path, size_t offset) = 0;
+    // The events inside the taken array, as RapidJSON's handler gets them; `offset` is
+    // that of the bracket. Scalar is any number, true, false or null.
+    virtual bool StartObject(size_t offset) = 0;
+    virtual bool EndObject() = 0;
+    virtual bool StartArray(size_t offset) = 0;
+    virtual bool EndArray() = 0;
+    virtual bool Key(std::string_view key) = 0;
+    virtual bool String(std::string_view s) = 0;
+    virtual bool Scalar() = 0;
+    // The taken array has closed.
+    virtual bool Close() = 0;
+    // The parse with the tap failed or was given up: forget what was taken.
+    virtual void Abandon() = 0;
+  };
+
   // Parses `text` as the contents of `path`. On failure returns false and fills *error
-  // (never throws, whatever the bytes).
-  bool Parse(std::string path, std::string text, Diagnostic* error);
+  // (never throws, whatever the bytes). With a tap (see above), tapped() tells whether it
+  // took its arrays; if it did, positions are known only for objects and arrays (PosOf of
+  // anything else is unknown, as the text and the DOM no longer hold the same values): a
+  // reader that meets an error should parse again without the tap to word it.
+  bool Parse(std::string path, std::string text, Diagnostic* error, Tap* tap = nullptr);
+  // The same in two steps, for a caller that works on the text (hashes it, say) while it
+  // is parsed, or parses it again: text() is set by SetText and never changes after.
+  void SetText(std::string path, std::string text);
+  bool Parse(Diagnostic* error, Tap* tap = nullptr);
+  bool tapped() const { return tapped_; }
 
   const rapidjson::Document& doc() const { return *doc_; }
   const std::string& path() const { return path_; }
@@ -67,7 +110,7 @@ class JsonSource {
  private:
   size_t OffsetOf(const rapidjson::Value* value, bool* found) const;
   Diagnostic AtOffset(size_t offset, std::string pointer, std::string message) const;
-  bool ParseFast();
+  bool ParseFast(Tap* tap);
   bool ParseCareful(Diagnostic* error);
   bool IndexPositions(Diagnostic* error);
   void IndexLines() const;
@@ -82,6 +125,7 @@ class JsonSource {
   std::string text_;
   bool ascii_ = true;  // no byte >= 0x80: a column is a byte count
   bool parsed_ = false;  // doc_ holds the text's document
+  bool tapped_ = false;  // a tap took arrays out of doc_
   std::unique_ptr<rapidjson::Document> doc_ = std::make_unique<rapidjson::Document>();
   // Start offsets in DOM pre-order: of objects and arrays only after the fast parse
   // (offsets_cover_all_ false), of every value and key after the careful one.

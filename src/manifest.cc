@@ -17,6 +17,7 @@
 #include "embedded.h"
 #include "hash.h"
 #include "json_source.h"
+#include "manifest_endpoints.h"
 #include "parallel.h"
 
 namespace residency {
@@ -34,11 +35,7 @@ constexpr size_t kParallelHashBytes = 1 << 20;
 
 std::string Str(const Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
 
-std::string Quote(std::string_view s) {
-  constexpr size_t kMax = 80;
-  if (s.size() > kMax) return "\"" + std::string(s.substr(0, kMax)) + "...\"";
-  return "\"" + std::string(s) + "\"";
-}
+std::string Quote(std::string_view s) { return QuoteValue(s); }
 
 const char* TypeName(const Value& v) {
   switch (v.GetType()) {
@@ -157,34 +154,12 @@ class ExtensionFilter {
 // definition; anything doubtful (a wrong type, a long or non-ASCII string, an unknown
 // member) is false, and the full validator then sees the whole array and words the error.
 // schema_fast_path_test.cc holds the two to agreement.
-bool IdChar(char c, bool first) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (!first && (c == '.' || c == '_' || c == '-'));
-}
-
 bool StringWithin(const Value& v, size_t min, size_t max) {
   // Bytes bound code points from above, so a byte count within [min, max] is within.
   return v.IsString() && v.GetStringLength() >= min && v.GetStringLength() <= max;
 }
 
-bool FastId(const Value& v) {
-  if (!StringWithin(v, 1, 63)) return false;
-  const char* s = v.GetString();
-  for (rapidjson::SizeType i = 0; i < v.GetStringLength(); ++i) {
-    if (!IdChar(s[i], i == 0)) return false;
-  }
-  return true;
-}
-
-bool FastCategory(const Value& v) {
-  if (!StringWithin(v, 1, 64)) return false;
-  std::string_view c(v.GetString(), v.GetStringLength());
-  if (c == "customer" || c == "derived" || c == "account" || c == "metadata" || c == "technical") return true;
-  if (c.size() < 3 || c.substr(0, 2) != "x-") return false;
-  for (char ch : c.substr(2)) {
-    if (!IdChar(ch, false)) return false;
-  }
-  return true;
-}
+std::string_view View(const Value& v) { return std::string_view(v.GetString(), v.GetStringLength()); }
 
 bool EndpointPassesSchemaFastPath(const Value& v) {
   if (!v.IsObject()) return false;
@@ -193,17 +168,13 @@ bool EndpointPassesSchemaFastPath(const Value& v) {
     std::string_view key(m->name.GetString(), m->name.GetStringLength());
     const Value& value = m->value;
     if (key == "id") {
-      if (!(id = FastId(value))) return false;
+      if (!(id = value.IsString() && FastId(View(value)))) return false;
     } else if (key == "activity") {
-      if (!value.IsString()) return false;
-      std::string_view a(value.GetString(), value.GetStringLength());
-      if (!(activity = a == "storage" || a == "backup" || a == "processing" || a == "administration" || a == "support")) {
-        return false;
-      }
+      if (!(activity = value.IsString() && FastActivity(View(value)))) return false;
     } else if (key == "data") {
       if (!value.IsArray() || value.Empty() || value.Size() > 1000) return false;
       for (const Value& c : value.GetArray()) {
-        if (!FastCategory(c)) return false;
+        if (!c.IsString() || !FastCategory(View(c))) return false;
       }
       data = true;
     } else if (key == "host") {
@@ -261,7 +232,7 @@ std::unordered_set<const Value*> FastCheckedEndpoints(const Value& root) {
   auto consider = [&](const Value& node) {
     if (!node.IsObject()) return;
     auto it = node.FindMember("endpoints");
-    if (it == node.MemberEnd() || !it->value.IsArray()) return;
+    if (it == node.MemberEnd() || !it->value.IsArray() || it->value.Size() > kMaxEndpointsPerNode) return;
     for (const Value& e : it->value.GetArray()) {
       if (!EndpointPassesSchemaFastPath(e)) return;
     }
@@ -277,8 +248,10 @@ std::unordered_set<const Value*> FastCheckedEndpoints(const Value& root) {
 
 class ManifestReader {
  public:
-  ManifestReader(const JsonSource& src, const Jurisdictions& j, Manifest* m, std::vector<Diagnostic>* errors)
-      : src_(src), j_(j), m_(m), errors_(errors) {}
+  // `tap`, when not null, holds the endpoints taken during the parse (src.tapped()).
+  ManifestReader(const JsonSource& src, const Jurisdictions& j, EndpointTap* tap, Manifest* m,
+                 std::vector<Diagnostic>* errors)
+      : src_(src), j_(j), tap_(tap), m_(m), errors_(errors) {}
 
   bool ValidateSchema(bool fast_path);
   void Build();
@@ -360,8 +333,15 @@ class ManifestReader {
   void CheckCountry(const Value& v, const std::string& pointer);
   void ReadTarget(const EndpointFields& f, const std::string& pointer, Endpoint* e, EndpointSink* sink);
 
+  // Endpoints of job `k`, taken or in the DOM.
+  size_t JobSize(const EndpointsJob& job) const {
+    const std::vector<Endpoint>* taken = tap_ ? tap_->Taken(job.node) : nullptr;
+    return taken ? taken->size() : job.endpoints->Size();
+  }
+
   const JsonSource& src_;
   const Jurisdictions& j_;
+  EndpointTap* tap_;
   Manifest* m_;
   std::vector<Diagnostic>* errors_;
   std::vector<EndpointsJob> jobs_;
@@ -547,58 +527,8 @@ void ManifestReader::ReadTarget(const EndpointFields& f, const std::string& poin
   }
   std::string_view field = present[0];
   const Value& value = f.host ? *f.host : f.ip ? *f.ip : *f.url;
-  std::string_view text(value.GetString(), value.GetStringLength());
-  // The pointer of the value, for an error only.
-  auto at = [&] { return pointer + "/" + std::string(field); };
   std::string error;
-  if (field == "ip") {
-    e->target = Endpoint::Target::kIp;
-    e->ip = ParseIp(text);
-    if (!e->ip) sink->Error(&value, at(), "invalid IP address " + Quote(text) + ": expected an IPv4 or IPv6 literal");
-    return;
-  }
-  if (field == "host") {
-    e->target = Endpoint::Target::kHost;
-    e->host_as_written = text;
-    if (ParseIp(text)) {
-      sink->Error(&value, at(), Quote(text) + " is an IP address: write it as \"ip\", not \"host\"");
-    } else if (!NormalizeHostName(text, &e->host, &error)) {
-      sink->Error(&value, at(), "invalid host name " + Quote(text) + ": " + error);
-    }
-    return;
-  }
-  e->target = Endpoint::Target::kUrl;
-  e->url = text;
-  std::unique_ptr<CURLU, void (*)(CURLU*)> u(curl_url(), &curl_url_cleanup);
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, e->url.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
-    sink->Error(&value, at(), "invalid URL " + Quote(text));
-    return;
-  }
-  auto part = [&](CURLUPart which) {
-    char* s = nullptr;
-    std::string out;
-    if (curl_url_get(u.get(), which, &s, 0) == CURLUE_OK && s) out = s;
-    curl_free(s);
-    return out;
-  };
-  std::string scheme = part(CURLUPART_SCHEME);
-  if (scheme != "http" && scheme != "https") {
-    sink->Error(&value, at(), "unsupported URL scheme " + Quote(scheme) + " in " + Quote(text) + ": expected http or https");
-    return;
-  }
-  if (!part(CURLUPART_USER).empty() || !part(CURLUPART_PASSWORD).empty()) {
-    sink->Error(&value, at(), "URL " + Quote(text) + " carries credentials: a manifest must not");
-    return;
-  }
-  std::string host = part(CURLUPART_HOST);
-  e->host_as_written = host;
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (auto ip = ParseIp(host)) {
-    e->ip = ip;
-    e->host.clear();
-  } else if (!NormalizeHostName(host, &e->host, &error)) {
-    sink->Error(&value, at(), "invalid host name " + Quote(host) + " in URL: " + error);
-  }
+  if (!FillTarget(field, View(value), e, &error)) sink->Error(&value, pointer + "/" + std::string(field), error);
 }
 
 void ManifestReader::ReadEndpoint(const Value& v, std::string pointer, Node* node, size_t node_index,
@@ -640,6 +570,11 @@ void ManifestReader::ReadEndpoint(const Value& v, std::string pointer, Node* nod
 
 void ManifestReader::ReadEndpointsOf(const EndpointsJob& job, EndpointSink* sink) {
   Node& n = m_->nodes[job.node];
+  if (std::vector<Endpoint>* taken = tap_ ? tap_->Taken(job.node) : nullptr) {
+    n.endpoints = std::move(*taken);
+    EndpointTap::Finish(src_, job.node, n.id, &n.endpoints);
+    return;
+  }
   const Value& eps = *job.endpoints;
   n.endpoints.reserve(eps.Size());
   EndpointIds& endpoint_ids = sink->ids;
@@ -659,7 +594,7 @@ void ManifestReader::ReadEndpoints() {
   // Slices of whole nodes with about as many endpoints each, one slice per thread; a
   // small manifest is one slice, read on this thread.
   size_t total = 0;
-  for (const EndpointsJob& job : jobs_) total += job.endpoints->Size();
+  for (const EndpointsJob& job : jobs_) total += JobSize(job);
   size_t slices = total >= kParallelEndpoints ? Workers() : 1;
   std::vector<size_t> first_job(slices + 1, jobs_.size());  // slice k reads jobs [first_job[k], first_job[k + 1])
   first_job[0] = 0;
@@ -667,7 +602,7 @@ void ManifestReader::ReadEndpoints() {
   for (size_t k = 0, slice = 0; k < jobs_.size(); ++k) {
     size_t want = std::min(slices - 1, before * slices / std::max<size_t>(total, 1));
     while (slice < want) first_job[++slice] = k;
-    before += jobs_[k].endpoints->Size();
+    before += JobSize(jobs_[k]);
   }
   std::vector<EndpointSink> sinks(slices);
   ParallelFor(slices, 1, [&](size_t begin, size_t end, size_t) {
@@ -877,31 +812,21 @@ bool ParseManifest(const std::string& path, std::string text, const Jurisdiction
   return ParseManifestForTest(path, std::move(text), jurisdictions, true, manifest, errors);
 }
 
-bool ParseManifestForTest(const std::string& path, std::string text, const Jurisdictions& jurisdictions,
-                          bool schema_fast_path, Manifest* manifest, std::vector<Diagnostic>* errors) {
+namespace {
+
+// Parses the text `src` holds and reads the model from it, with the endpoints taken by
+// `tap` during the parse when there is one.
+bool ReadParsed(JsonSource* src, const Jurisdictions& jurisdictions, EndpointTap* tap, bool schema_fast_path,
+                Manifest* manifest, std::vector<Diagnostic>* errors) {
   *manifest = Manifest();
   errors->clear();
-  manifest->path = path;
-  JsonSource src;
+  manifest->path = src->path();
   Diagnostic d;
-  if (!src.Parse(path, std::move(text), &d)) {
-    manifest->sha256 = Sha256Hex(src.text());
+  if (!src->Parse(&d, tap)) {
     errors->push_back(std::move(d));
     return false;
   }
-  // The hash of a large text on another core, while the schema and the model are read.
-  struct Hasher {
-    std::thread thread;
-    ~Hasher() {
-      if (thread.joinable()) thread.join();
-    }
-  } hasher;
-  if (src.text().size() >= kParallelHashBytes && Workers() > 1) {
-    hasher.thread = std::thread([&src, manifest] { manifest->sha256 = Sha256Hex(src.text()); });
-  } else {
-    manifest->sha256 = Sha256Hex(src.text());
-  }
-  ManifestReader reader(src, jurisdictions, manifest, errors);
+  ManifestReader reader(*src, jurisdictions, src->tapped() ? tap : nullptr, manifest, errors);
   if (!reader.ValidateSchema(schema_fast_path)) return false;
   reader.Build();
   if (errors->empty()) return true;
@@ -911,9 +836,41 @@ bool ParseManifestForTest(const std::string& path, std::string text, const Juris
   if (errors->size() > kMaxManifestErrors) {
     size_t more = errors->size() - kMaxManifestErrors;
     errors->resize(kMaxManifestErrors);
-    errors->push_back(Diagnostic{path, {}, "", std::to_string(more) + " more errors not shown", ""});
+    errors->push_back(Diagnostic{src->path(), {}, "", std::to_string(more) + " more errors not shown", ""});
   }
   return false;
+}
+
+}  // namespace
+
+bool ParseManifestForTest(const std::string& path, std::string text, const Jurisdictions& jurisdictions,
+                          bool schema_fast_path, Manifest* manifest, std::vector<Diagnostic>* errors,
+                          bool* endpoints_tapped) {
+  JsonSource src;
+  src.SetText(path, std::move(text));
+  // The hash of a large text on another core, while it is parsed and the model is read.
+  std::string sha256;
+  struct Hasher {
+    std::thread thread;
+    ~Hasher() {
+      if (thread.joinable()) thread.join();
+    }
+  } hasher;
+  if (src.text().size() >= kParallelHashBytes && Workers() > 1) {
+    hasher.thread = std::thread([&src, &sha256] { sha256 = Sha256Hex(src.text()); });
+  } else {
+    sha256 = Sha256Hex(src.text());
+  }
+  // With the schema's fast path, the endpoints are read during the parse (manifest_endpoints.h).
+  // A manifest with an error is read again without: the tapped DOM cannot place every
+  // value, and the messages must not depend on which way found them.
+  EndpointTap tap(jurisdictions);
+  bool ok = ReadParsed(&src, jurisdictions, schema_fast_path ? &tap : nullptr, schema_fast_path, manifest, errors);
+  if (!ok && src.tapped()) ok = ReadParsed(&src, jurisdictions, nullptr, schema_fast_path, manifest, errors);
+  if (endpoints_tapped) *endpoints_tapped = src.tapped();
+  if (hasher.thread.joinable()) hasher.thread.join();
+  manifest->sha256 = std::move(sha256);
+  return ok;
 }
 
 bool ReadManifest(const std::string& path, const Jurisdictions& jurisdictions, Manifest* manifest,

@@ -76,17 +76,17 @@ class SharedLocation {
   std::shared_ptr<const Location> location_;
 };
 
+// A million of these may be read, so the small members sit together (248 bytes).
 struct Endpoint {
   enum class Target { kHost, kIp, kUrl };
   std::string id;            // as in the manifest
   std::string qualified_id;  // NODE/ENDPOINT
   size_t node = 0;           // index into Manifest::nodes
-  Target target = Target::kHost;
   std::string host;          // A-label form, lower case, no trailing dot; "" for an IP target
-  std::string host_as_written;
   std::optional<IpAddress> ip;  // for an ip target, or a URL whose host is an IP literal
-  std::string url;
+  Target target = Target::kHost;
   Activity activity = Activity::kProcessing;
+  std::string url;
   std::vector<std::string> data;
   SharedLocation declared_region;
   SourceRef ref;
@@ -148,10 +148,13 @@ bool ReadManifest(const std::string& path, const Jurisdictions& jurisdictions, M
 bool ParseManifest(const std::string& path, std::string text, const Jurisdictions& jurisdictions,
                    Manifest* manifest, std::vector<Diagnostic>* errors);
 
-// ParseManifest with the schema's fast path for endpoints switched on or off: the result
-// must be the same either way (schema_fast_path_test.cc), so only tests call this.
+// ParseManifest with the fast paths for endpoints (the schema's, and reading them during
+// the parse) switched on or off: the result must be the same either way
+// (schema_fast_path_test.cc, manifest_endpoints_test.cc), so only tests call this.
+// *endpoints_tapped, if given, tells whether the endpoints were read during the parse.
 bool ParseManifestForTest(const std::string& path, std::string text, const Jurisdictions& jurisdictions,
-                          bool schema_fast_path, Manifest* manifest, std::vector<Diagnostic>* errors);
+                          bool fast_paths, Manifest* manifest, std::vector<Diagnostic>* errors,
+                          bool* endpoints_tapped = nullptr);
 
 // Converts a host name to its A-label form and checks DNS syntax. On failure returns
 // false with the reason in *error.
