@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <deque>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -76,15 +77,17 @@ struct MeasuredChecks::State {
   struct Notes;
   void Gather(bool exposure, bool sites, size_t begin, size_t end, Notes* notes) const;
   void Keep(Notes&& notes);
-  void FinishAsExposure(const CheckRule& rule, std::vector<Finding>* out);
-  void FinishBackupSameSite(const CheckRule& rule, std::vector<Finding>* out);
+  void FinishAsExposure(const CheckRule& rule, std::deque<Finding>* out);
+  void FinishBackupSameSite(const CheckRule& rule, std::deque<Finding>* out);
 
   const Manifest& manifest;
   const ServiceGraph& graph;
   const Jurisdictions& jurisdictions;
   const Operators& operators;
   const Profile& profile;
-  std::vector<std::vector<Finding>> findings;  // per rule of the profile
+  // Per rule of the profile. A deque: a large estate's findings (hundreds of thousands)
+  // grow chunk by chunk without being moved, or their memory taken twice, as they grow.
+  std::vector<std::deque<Finding>> findings;
   AllowedCache allowed{manifest};
 
   // The chunk being added, and each of its endpoints' allowed locations.
@@ -296,7 +299,7 @@ void MeasuredChecks::State::Keep(Notes&& notes) {
   std::move(notes.backups.begin(), notes.backups.end(), std::back_inserter(backups));
 }
 
-void MeasuredChecks::State::FinishAsExposure(const CheckRule& rule, std::vector<Finding>* out) {
+void MeasuredChecks::State::FinishAsExposure(const CheckRule& rule, std::deque<Finding>* out) {
   for (const auto& [n, list] : exposures) {
     const Node& node = manifest.nodes[n];
     for (const Exposure& x : list) {
@@ -312,7 +315,7 @@ void MeasuredChecks::State::FinishAsExposure(const CheckRule& rule, std::vector<
   }
 }
 
-void MeasuredChecks::State::FinishBackupSameSite(const CheckRule& rule, std::vector<Finding>* out) {
+void MeasuredChecks::State::FinishBackupSameSite(const CheckRule& rule, std::deque<Finding>* out) {
   // On every core, each part's findings put back in order: a large estate's backups
   // (a quarter of a million at 1M endpoints) are read again here, long out of the caches.
   std::vector<std::vector<Finding>> parts(Workers());
@@ -390,17 +393,20 @@ void MeasuredChecks::Add(const std::vector<const Endpoint*>& endpoints, const st
   s.results = nullptr;
 }
 
-std::vector<Finding> MeasuredChecks::Finish() {
+void MeasuredChecks::Finish(std::vector<Finding>* out) {
   State& s = *state_;
-  std::vector<Finding> all;
+  size_t total = 0;
   for (size_t k = 0; k < s.profile.rules.size(); ++k) {
     const CheckRule& rule = s.profile.rules[k];
     if (rule.check == "jurisdiction-exposure" && s.exposure_within) s.FinishAsExposure(rule, &s.findings[k]);
     if (rule.check == "backup-same-site") s.FinishBackupSameSite(rule, &s.findings[k]);
-    std::move(s.findings[k].begin(), s.findings[k].end(), std::back_inserter(all));
-    s.findings[k].clear();
+    total += s.findings[k].size();
   }
-  return all;
+  out->reserve(out->size() + total);
+  for (std::deque<Finding>& f : s.findings) {
+    std::move(f.begin(), f.end(), std::back_inserter(*out));
+    f.clear();
+  }
 }
 
 
@@ -512,7 +518,9 @@ Verdict EndpointVerdict(const EndpointResult& r) {
 std::vector<Finding> CheckObservations(const CheckInputs& in, const Profile& profile) {
   MeasuredChecks checks(in.manifest, in.graph, in.jurisdictions, in.operators, profile);
   checks.Add(in.endpoints, in.results);
-  return checks.Finish();
+  std::vector<Finding> out;
+  checks.Finish(&out);
+  return out;
 }
 
 }  // namespace residency

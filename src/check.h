@@ -75,8 +75,8 @@ class MeasuredChecks {
 
   // Parallel: endpoints[i] is the manifest endpoint of results[i]. Needed only during the call.
   void Add(const std::vector<const Endpoint*>& endpoints, const std::vector<EndpointResult>& results);
-  // The findings, in profile order; call once, after the last Add.
-  std::vector<Finding> Finish();
+  // Appends the findings to *out, in profile order; call once, after the last Add.
+  void Finish(std::vector<Finding>* out);
 
  private:
   struct State;

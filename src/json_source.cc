@@ -400,6 +400,7 @@ bool JsonSource::ParseFast(Tap* tap) {
   };
   doc_->Populate(generator);
   offsets_cover_all_ = false;
+  if (ok && tap) ok = tap->End();
   if (ok) return true;
   doc_ = std::make_unique<rapidjson::Document>();
   offsets_.clear();

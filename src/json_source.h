@@ -76,6 +76,8 @@ class JsonSource {
     virtual bool Scalar() = 0;
     // The taken array has closed.
     virtual bool Close() = 0;
+    // The parse has ended well (the last call of a parse that took arrays).
+    virtual bool End() = 0;
     // The parse with the tap failed or was given up: forget what was taken.
     virtual void Abandon() = 0;
   };

@@ -30,8 +30,9 @@ constexpr std::string_view kSchemaPath = "manifests/schema/manifest-v1.schema.js
 // From this many endpoints on, they are read on every core (parallel.h); below, on the
 // calling thread (tests, the fuzzer and most manifests see no threads).
 constexpr size_t kParallelEndpoints = 20000;
-// From this many bytes on, the manifest's sha256 is computed on another thread.
-constexpr size_t kParallelHashBytes = 1 << 20;
+// From this many bytes on, the manifest's sha256 is computed on another thread, and so are
+// the endpoints read during the parse (manifest_endpoints.h).
+constexpr size_t kParallelBytes = 1 << 20;
 
 std::string Str(const Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
 
@@ -856,7 +857,8 @@ bool ParseManifestForTest(const std::string& path, std::string text, const Juris
       if (thread.joinable()) thread.join();
     }
   } hasher;
-  if (src.text().size() >= kParallelHashBytes && Workers() > 1) {
+  bool threads = src.text().size() >= kParallelBytes && Workers() > 1;
+  if (threads) {
     hasher.thread = std::thread([&src, &sha256] { sha256 = Sha256Hex(src.text()); });
   } else {
     sha256 = Sha256Hex(src.text());
@@ -864,7 +866,7 @@ bool ParseManifestForTest(const std::string& path, std::string text, const Juris
   // With the schema's fast path, the endpoints are read during the parse (manifest_endpoints.h).
   // A manifest with an error is read again without: the tapped DOM cannot place every
   // value, and the messages must not depend on which way found them.
-  EndpointTap tap(jurisdictions);
+  EndpointTap tap(jurisdictions, threads);
   bool ok = ReadParsed(&src, jurisdictions, schema_fast_path ? &tap : nullptr, schema_fast_path, manifest, errors);
   if (!ok && src.tapped()) ok = ReadParsed(&src, jurisdictions, nullptr, schema_fast_path, manifest, errors);
   if (endpoints_tapped) *endpoints_tapped = src.tapped();

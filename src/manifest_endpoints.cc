@@ -5,6 +5,12 @@
 #include <algorithm>
 #include <bit>
 #include <charconv>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
 #include <utility>
 
 namespace residency {
@@ -101,9 +107,220 @@ bool FillTarget(std::string_view field, std::string_view text, Endpoint* e, std:
   return true;
 }
 
-std::vector<Endpoint>* EndpointTap::Taken(size_t node) {
-  return node < nodes_.size() && nodes_[node].taken ? &nodes_[node].endpoints : nullptr;
+// One batch of endpoints from the parse thread: per endpoint its node, the offset of its
+// '{' and its members' texts (in `bytes`), in order; a node's array closing is an entry of
+// its own. Reused from batch to batch.
+struct EndpointTap::Batch {
+  static constexpr size_t kEndpoints = 4096;
+  static constexpr uint32_t kClose = UINT32_MAX;  // Raw::fields of a node's closing
+  struct Raw {
+    uint32_t node;
+    uint32_t offset;
+    uint32_t first;   // its first member in `members`
+    uint32_t fields;  // members, or kClose
+  };
+  struct Member {
+    Field field;
+    uint32_t begin, size;  // in `bytes`
+  };
+  std::vector<Raw> endpoints;
+  std::vector<Member> members;
+  std::string bytes;
+  void Clear() {
+    endpoints.clear();
+    members.clear();
+    bytes.clear();
+  }
+};
+
+// Builds Endpoints from batches, on a thread of its own or on the caller's. Gives up at the
+// first endpoint it is not sure of (the reader then parses again without the tap).
+class EndpointTap::Builder {
+ public:
+  Builder(const Jurisdictions& j, bool threaded) : j_(j) {
+    if (threaded) thread_ = std::thread([this] { Run(); });
+  }
+  ~Builder() { Stop(); }
+
+  // Takes a full batch; returns an empty one to fill (the same, when not threaded).
+  std::unique_ptr<Batch> Give(std::unique_ptr<Batch> batch) {
+    if (!thread_.joinable()) {
+      if (ok_) ok_ = Build(*batch);
+      batch->Clear();
+      return batch;
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    full_.push_back(std::move(batch));
+    wake_.notify_all();
+    // At most a few batches in flight: the parse need not run ahead of the builder.
+    wake_.wait(lock, [&] { return !empty_.empty() || full_.size() < kInFlight; });
+    if (!empty_.empty()) {
+      std::unique_ptr<Batch> b = std::move(empty_.back());
+      empty_.pop_back();
+      return b;
+    }
+    return std::make_unique<Batch>();
+  }
+  // Waits for every batch given to be built. Whether all went well.
+  bool Wait() {
+    Stop();
+    return ok_;
+  }
+  bool ok() const { return ok_; }  // a hint while threaded, the truth after Wait
+  std::vector<Endpoint>* Taken(size_t node) {
+    return node < nodes_.size() && nodes_[node].taken ? &nodes_[node].endpoints : nullptr;
+  }
+
+ private:
+  static constexpr size_t kInFlight = 4;
+  struct Node {
+    bool taken = false;
+    std::vector<Endpoint> endpoints;
+  };
+
+  void Stop() {
+    if (!thread_.joinable()) return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+      wake_.notify_all();
+    }
+    thread_.join();
+  }
+  void Run() {
+    for (;;) {
+      std::unique_ptr<Batch> batch;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        wake_.wait(lock, [&] { return done_ || !full_.empty(); });
+        if (full_.empty()) return;  // done_, and nothing left
+        batch = std::move(full_.front());
+        full_.pop_front();
+      }
+      if (ok_) ok_ = Build(*batch);
+      batch->Clear();
+      std::lock_guard<std::mutex> lock(mu_);
+      empty_.push_back(std::move(batch));
+      wake_.notify_all();
+    }
+  }
+  bool Build(const Batch& b);
+  bool BuildEndpoint(const Batch& b, const Batch::Raw& raw, Endpoint* e);
+  bool CloseNode(size_t node);
+
+  const Jurisdictions& j_;
+  std::atomic<bool> ok_ = true;
+  std::vector<Node> nodes_;
+  std::vector<Endpoint> scratch_;  // the open node's endpoints, kept from node to node
+  std::vector<std::string_view> ids_;  // open-addressing table for duplicate ids
+  std::unordered_map<std::string, std::shared_ptr<const Location>> regions_;  // by text
+  std::string error_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<std::unique_ptr<Batch>> full_;
+  std::vector<std::unique_ptr<Batch>> empty_;
+  bool done_ = false;
+};
+
+bool EndpointTap::Builder::Build(const Batch& b) {
+  for (const Batch::Raw& raw : b.endpoints) {
+    if (raw.fields == Batch::kClose) {
+      if (!CloseNode(raw.node)) return false;
+      continue;
+    }
+    Endpoint& e = scratch_.emplace_back();
+    e.ref.pos = SourcePos{0, raw.offset};
+    if (!BuildEndpoint(b, raw, &e)) return false;
+  }
+  return true;
 }
+
+bool EndpointTap::Builder::BuildEndpoint(const Batch& b, const Batch::Raw& raw, Endpoint* e) {
+  for (uint32_t k = raw.first; k < raw.first + raw.fields; ++k) {
+    const Batch::Member& m = b.members[k];
+    std::string_view s(b.bytes.data() + m.begin, m.size);
+    switch (m.field) {
+      case kId:
+        if (!FastId(s)) return false;
+        e->id.assign(s);
+        break;
+      case kActivity:
+        if (!FastActivity(s)) return false;
+        e->activity = *ParseActivity(s);
+        break;
+      case kData: {
+        // The categories are consecutive members; the DOM path drops repeats.
+        uint32_t last = k;
+        while (last + 1 < raw.first + raw.fields && b.members[last + 1].field == kData) ++last;
+        e->data.reserve(last - k + 1);
+        for (; k <= last; ++k) {
+          std::string_view c(b.bytes.data() + b.members[k].begin, b.members[k].size);
+          if (!FastCategory(c)) return false;
+          if (std::find(e->data.begin(), e->data.end(), c) == e->data.end()) e->data.emplace_back(c);
+        }
+        --k;
+        break;
+      }
+      case kHost:
+        if (!Within(s, 1, 1024) || !FillTarget("host", s, e, &error_)) return false;
+        break;
+      case kIp:
+        if (!Within(s, 1, 64) || !FillTarget("ip", s, e, &error_)) return false;
+        break;
+      case kUrl:
+        if (!Within(s, 1, 4096) || !FillTarget("url", s, e, &error_)) return false;
+        break;
+      case kRegion: {
+        if (!Within(s, 1, 128)) return false;
+        auto it = regions_.find(std::string(s));
+        if (it == regions_.end()) {
+          std::optional<Location> loc = j_.ParseLocation(s, &error_);
+          if (!loc) return false;
+          it = regions_.emplace(std::string(s), std::make_shared<const Location>(std::move(*loc))).first;
+        }
+        e->declared_region = SharedLocation(it->second);
+        break;
+      }
+      case kExtension:
+      case kFields:
+        return false;
+    }
+  }
+  return true;
+}
+
+bool EndpointTap::Builder::CloseNode(size_t node) {
+  // Duplicate ids: an open-addressing table of views into the endpoints.
+  size_t capacity = 16;
+  while (capacity < 2 * scratch_.size()) capacity *= 2;
+  ids_.assign(capacity, std::string_view());
+  size_t mask = capacity - 1;
+  for (const Endpoint& e : scratch_) {
+    std::string_view id = e.id;  // never empty: FastId
+    for (size_t i = std::hash<std::string_view>{}(id) & mask;; i = (i + 1) & mask) {
+      if (ids_[i].empty()) {
+        ids_[i] = id;
+        break;
+      }
+      if (ids_[i] == id) return false;  // a duplicate id: the DOM path words it
+    }
+  }
+  if (node >= nodes_.size()) nodes_.resize(node + 1);
+  Node& n = nodes_[node];
+  n.endpoints.reserve(scratch_.size());
+  std::move(scratch_.begin(), scratch_.end(), std::back_inserter(n.endpoints));
+  scratch_.clear();
+  n.taken = true;
+  return true;
+}
+
+EndpointTap::EndpointTap(const Jurisdictions& jurisdictions, bool threaded)
+    : j_(jurisdictions), batch_(std::make_unique<Batch>()), builder_(std::make_unique<Builder>(jurisdictions, threaded)) {}
+
+EndpointTap::~EndpointTap() = default;
+
+std::vector<Endpoint>* EndpointTap::Taken(size_t node) { return builder_->Taken(node); }
 
 void EndpointTap::Finish(const JsonSource& src, size_t index, const std::string& node_id,
                          std::vector<Endpoint>* endpoints) {
@@ -121,6 +338,11 @@ void EndpointTap::Finish(const JsonSource& src, size_t index, const std::string&
   }
 }
 
+bool EndpointTap::HandOn() {
+  batch_ = builder_->Give(std::move(batch_));
+  return builder_->ok();
+}
+
 bool EndpointTap::Take(const std::vector<Step>& path, size_t /*offset*/) {
   // "/service/endpoints" or "/subservices/I/endpoints", nothing else.
   size_t node;
@@ -133,10 +355,12 @@ bool EndpointTap::Take(const std::vector<Step>& path, size_t /*offset*/) {
   } else {
     return false;
   }
-  if (node >= nodes_.size()) nodes_.resize(node + 1);
-  if (nodes_[node].taken) return false;  // a duplicate key: the DOM gets it, and words the error
+  if (node >= UINT32_MAX) return false;
+  if (node >= taken_.size()) taken_.resize(node + 1);
+  if (taken_[node]) return false;  // a duplicate key: the DOM gets it, and words the error
+  taken_[node] = true;
   node_ = node;
-  scratch_.clear();
+  count_ = 0;
   level_ = 1;
   skip_ = 0;
   return true;
@@ -145,9 +369,9 @@ bool EndpointTap::Take(const std::vector<Step>& path, size_t /*offset*/) {
 bool EndpointTap::StartObject(size_t offset) {
   if (skip_) return ++skip_, true;
   if (level_ == 1) {
-    if (scratch_.size() >= kMaxEndpointsPerNode) return false;
-    Endpoint& e = scratch_.emplace_back();
-    e.ref.pos = SourcePos{0, static_cast<uint32_t>(offset)};
+    if (++count_ > kMaxEndpointsPerNode) return false;
+    batch_->endpoints.push_back(Batch::Raw{static_cast<uint32_t>(node_), static_cast<uint32_t>(offset),
+                                           static_cast<uint32_t>(batch_->members.size()), 0});
     level_ = 2;
     field_ = kFields;
     seen_ = 0;
@@ -166,7 +390,12 @@ bool EndpointTap::EndObject() {
   if (skip_) return --skip_, true;
   if (level_ != 2) return false;
   level_ = 1;
-  return FinishEndpoint();
+  constexpr uint32_t kRequired = (1u << kId) | (1u << kActivity) | (1u << kData);
+  constexpr uint32_t kTargets = (1u << kHost) | (1u << kIp) | (1u << kUrl);
+  if ((seen_ & kRequired) != kRequired || std::popcount(seen_ & kTargets) != 1) return false;
+  Batch::Raw& raw = batch_->endpoints.back();
+  raw.fields = static_cast<uint32_t>(batch_->members.size()) - raw.first;
+  return batch_->endpoints.size() < Batch::kEndpoints || HandOn();
 }
 
 bool EndpointTap::StartArray(size_t /*offset*/) {
@@ -175,7 +404,6 @@ bool EndpointTap::StartArray(size_t /*offset*/) {
   if (field_ == kData) {
     level_ = 3;
     data_count_ = 0;
-    data_.clear();
     field_ = kFields;
     return true;
   }
@@ -191,9 +419,6 @@ bool EndpointTap::EndArray() {
   if (skip_) return --skip_, true;
   if (level_ != 3 || data_count_ < 1 || data_count_ > 1000) return false;
   level_ = 2;
-  std::vector<std::string>& data = scratch_.back().data;
-  data.reserve(data_.size());
-  for (std::string& c : data_) data.push_back(std::move(c));
   return true;
 }
 
@@ -223,49 +448,22 @@ bool EndpointTap::Key(std::string_view key) {
 
 bool EndpointTap::String(std::string_view s) {
   if (skip_) return true;
-  if (level_ == 1) return false;  // an endpoint that is not an object
-  Endpoint& e = scratch_.back();  // level 2 or 3: inside the latest endpoint
+  Field f;
   if (level_ == 3) {
-    if (!FastCategory(s)) return false;
-    ++data_count_;
-    if (std::find(data_.begin(), data_.end(), s) == data_.end()) data_.emplace_back(s);
-    return true;
+    if (++data_count_ > 1000) return false;
+    f = kData;
+  } else if (level_ == 2) {
+    f = field_;
+    field_ = kFields;
+    if (f == kExtension) return true;
+    if (f == kData || f == kFields) return false;  // data must be an array
+  } else {
+    return false;  // an endpoint that is not an object
   }
-  Field f = field_;
-  field_ = kFields;
-  switch (f) {
-    case kId:
-      if (!FastId(s)) return false;
-      e.id.assign(s);
-      return true;
-    case kActivity:
-      if (!FastActivity(s)) return false;
-      e.activity = *ParseActivity(s);
-      return true;
-    case kHost:
-      return Within(s, 1, 1024) && FillTarget("host", s, &e, &error_);
-    case kIp:
-      return Within(s, 1, 64) && FillTarget("ip", s, &e, &error_);
-    case kUrl:
-      return Within(s, 1, 4096) && FillTarget("url", s, &e, &error_);
-    case kRegion: {
-      if (!Within(s, 1, 128)) return false;
-      auto it = regions_.find(std::string(s));
-      if (it == regions_.end()) {
-        std::optional<Location> loc = j_.ParseLocation(s, &error_);
-        if (!loc) return false;
-        it = regions_.emplace(std::string(s), std::make_shared<const Location>(std::move(*loc))).first;
-      }
-      e.declared_region = SharedLocation(it->second);
-      return true;
-    }
-    case kExtension:
-      return true;
-    case kData:
-    case kFields:
-      return false;
-  }
-  return false;
+  if (s.size() > 4096) return false;  // longer than any member may be
+  batch_->members.push_back(Batch::Member{f, static_cast<uint32_t>(batch_->bytes.size()), static_cast<uint32_t>(s.size())});
+  batch_->bytes.append(s);
+  return true;
 }
 
 bool EndpointTap::Scalar() {
@@ -277,42 +475,22 @@ bool EndpointTap::Scalar() {
   return false;
 }
 
-bool EndpointTap::FinishEndpoint() {
-  constexpr uint32_t kRequired = (1u << kId) | (1u << kActivity) | (1u << kData);
-  constexpr uint32_t kTargets = (1u << kHost) | (1u << kIp) | (1u << kUrl);
-  if ((seen_ & kRequired) != kRequired || std::popcount(seen_ & kTargets) != 1) return false;
-  return true;
-}
-
 bool EndpointTap::Close() {
   if (level_ != 1 || skip_) return false;
-  // Duplicate ids: an open-addressing table of views into the endpoints.
-  size_t capacity = 16;
-  while (capacity < 2 * scratch_.size()) capacity *= 2;
-  ids_.assign(capacity, std::string_view());
-  size_t mask = capacity - 1;
-  for (const Endpoint& e : scratch_) {
-    std::string_view id = e.id;  // never empty: FastId
-    for (size_t i = std::hash<std::string_view>{}(id) & mask;; i = (i + 1) & mask) {
-      if (ids_[i].empty()) {
-        ids_[i] = id;
-        break;
-      }
-      if (ids_[i] == id) return false;  // a duplicate id: the DOM path words it
-    }
-  }
-  Node& n = nodes_[node_];
-  n.endpoints.reserve(scratch_.size());
-  std::move(scratch_.begin(), scratch_.end(), std::back_inserter(n.endpoints));
-  scratch_.clear();
-  n.taken = true;
-  return true;
+  batch_->endpoints.push_back(Batch::Raw{static_cast<uint32_t>(node_), 0, 0, Batch::kClose});
+  return batch_->endpoints.size() < Batch::kEndpoints || HandOn();
+}
+
+bool EndpointTap::End() {
+  HandOn();
+  return builder_->Wait();
 }
 
 void EndpointTap::Abandon() {
-  nodes_.clear();
-  scratch_.clear();
-  regions_.clear();
+  builder_->Wait();
+  builder_ = std::make_unique<Builder>(j_, false);
+  batch_ = std::make_unique<Batch>();
+  taken_.clear();
   level_ = 1;
   skip_ = 0;
 }

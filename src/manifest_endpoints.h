@@ -19,7 +19,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "json_source.h"
@@ -46,16 +45,24 @@ bool FastActivity(std::string_view s);
 bool FillTarget(std::string_view field, std::string_view text, Endpoint* e, std::string* error);
 
 // The endpoints of a manifest, read during its parse (see the top of this file).
-// The Jurisdictions must outlive the tap. One thread.
+//
+// The work is split in two. The parse thread's events check the shape of each endpoint
+// (members, types, duplicate keys, the number of categories) and copy its strings into a
+// batch; the batches are built into Endpoints (ids, activities, categories, targets,
+// regions, duplicate ids) on another thread when `threaded`, else on the parse thread as
+// each fills. Either gives the same endpoints. The Jurisdictions must outlive the tap.
 class EndpointTap : public JsonSource::Tap {
  public:
-  explicit EndpointTap(const Jurisdictions& jurisdictions) : j_(jurisdictions) {}
+  EndpointTap(const Jurisdictions& jurisdictions, bool threaded);
+  ~EndpointTap() override;
+  EndpointTap(const EndpointTap&) = delete;
+  EndpointTap& operator=(const EndpointTap&) = delete;
 
   // The endpoints of the node with this index (0 the service, i + 1 subservice i), when its
-  // "endpoints" array was taken; nullptr otherwise. Each Endpoint is whole but for `node`
-  // and `qualified_id` (the node's id may come after its endpoints), `ref.pointer` (made
-  // where there are threads) and `ref.pos`, whose column holds the offset of the
-  // endpoint's '{' (line 0) until Finish.
+  // "endpoints" array was taken; nullptr otherwise. REQUIRES: the parse has ended. Each
+  // Endpoint is whole but for `node` and `qualified_id` (the node's id may come after its
+  // endpoints), `ref.pointer` (made where there are threads) and `ref.pos`, whose column
+  // holds the offset of the endpoint's '{' (line 0) until Finish.
   std::vector<Endpoint>* Taken(size_t node);
   // Completes the endpoints of node `index` with id `node_id`, taking positions from `src`.
   static void Finish(const JsonSource& src, size_t index, const std::string& node_id, std::vector<Endpoint>* endpoints);
@@ -69,34 +76,30 @@ class EndpointTap : public JsonSource::Tap {
   bool String(std::string_view s) override;
   bool Scalar() override;
   bool Close() override;
+  bool End() override;
   void Abandon() override;
 
- private:
   enum Field : uint8_t { kId, kActivity, kData, kHost, kIp, kUrl, kRegion, kExtension, kFields };
-  bool FinishEndpoint();
+  struct Batch;
+
+ private:
+  class Builder;
+  bool HandOn();  // passes the current batch to the builder; false when it has given up
 
   const Jurisdictions& j_;
-  struct Node {
-    bool taken = false;
-    std::vector<Endpoint> endpoints;
-  };
-  std::vector<Node> nodes_;
-  // The array being read: its node, and its endpoints so far (kept from array to array, so
-  // that a node's vector is allocated once, at its size).
-  size_t node_ = 0;
-  std::vector<Endpoint> scratch_;
-  // Where the reader stands: 1 in the array, 2 in an endpoint, 3 in its data array;
+  // Where the parse thread stands: 1 in the array, 2 in an endpoint, 3 in its data array;
   // skip_ counts containers open inside an extension member's value.
+  size_t node_ = 0;
   int level_ = 1;
   int skip_ = 0;
   Field field_ = kFields;  // the member whose value comes next
   uint32_t seen_ = 0;       // bit per Field met in this endpoint
-  size_t data_count_ = 0;                // categories in the data array, repeats included
-  std::vector<std::string> data_;        // the distinct ones, in order
-  std::vector<std::string_view> ids_;    // open-addressing table for duplicate ids
+  size_t count_ = 0;        // endpoints in this array so far
+  size_t data_count_ = 0;   // categories in this data array
   std::vector<std::string> extensions_;  // "x-" keys of this endpoint, for duplicates
-  std::unordered_map<std::string, std::shared_ptr<const Location>> regions_;  // by text
-  std::string error_;
+  std::vector<bool> taken_;              // per node index: its array was taken
+  std::unique_ptr<Batch> batch_;         // being filled
+  std::unique_ptr<Builder> builder_;
 };
 
 }  // namespace residency

@@ -228,9 +228,25 @@ TEST_CASE("many endpoints over many nodes, read on every core, read the same bot
   }
   std::string text = R"({"manifest_version": 1, "service": {"id": "svc", "name": "S", "provider": {"legal_name": "S", "country": "DE"}, "assurance_level": "high"},
   "declared_locations": [{"activity": "storage", "data": ["customer"], "locations": ["DE"]}], "subservices": [)" + subs + "]}";
+  CHECK(text.size() > (1u << 20));  // large enough for the builder's own thread
   Outcome o = Agree("big.json", text);
   CHECK(o.ok);
   CHECK(o.tapped);
+  // The builder gives up deep in the estate (a bad address, a repeated id, a bad region), or
+  // the parse thread does (an unknown member): read again and worded the ordinary way.
+  for (auto [from, to] : {std::pair<std::string, std::string>{"\"ip\": \"192.0.2.100\"", "\"ip\": \"192.0.2.300\""},
+                          {"{\"id\": \"e799\"", "{\"id\": \"e798\""},
+                          {"\"declared_region\": \"DE\"}", "\"declared_region\": \"DX\"}"},
+                          {"\"activity\": \"storage\", \"data\": [\"customer\"], \"host\": \"h798", "\"activity\": \"storage\", \"dat\": [\"customer\"], \"host\": \"h798"}}) {
+    std::string bad = text;
+    size_t at = bad.rfind(from);
+    REQUIRE(at != std::string::npos);
+    bad.replace(at, from.size(), to);
+    CAPTURE(to);
+    o = Agree("big.json", bad);
+    CHECK_FALSE(o.ok);
+    CHECK_FALSE(o.tapped);
+  }
 }
 
 }  // namespace residency
