@@ -150,8 +150,8 @@ class CompactJson {
     Separate(n + 2 + extra + kSlack);
     Append('"');
     char* at = buf_.get() + size_;
+    size_t i = FirstEscape(s, n);
     if (n) std::memcpy(at, s, n);
-    size_t i = FirstEscape(at, n);
     size_ += i;
     for (; i < n; ++i) {  // the rare escaped rest, at most 6 bytes per byte
       unsigned char c = static_cast<unsigned char>(s[i]);
@@ -176,22 +176,19 @@ class CompactJson {
   // The index of the first byte of text[0, n) that needs an escape, n when none; may read
   // up to kSlack - 1 bytes beyond n (within the buffer: Quoted reserves them).
   static size_t FirstEscape(const char* text, size_t n) {
+    size_t i = 0;
 #ifdef __SSE2__
     const __m128i control_max = _mm_set1_epi8(0x1F), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-    for (size_t i = 0; i < n; i += 16) {
+    for (; i + 16 <= n; i += 16) {
       __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
       __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(x, control_max), control_max),  // x <= 0x1F
                                  _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)));
       unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
-      if (n - i < 16) mask &= (1u << (n - i)) - 1;
       if (mask) return i + static_cast<size_t>(__builtin_ctz(mask));
     }
-    return n;
-#else
-    size_t i = 0;
+#endif
     while (i < n && kEscape[static_cast<unsigned char>(text[i])] == 0) ++i;
     return i;
-#endif
   }
   static constexpr size_t kSlack = 16;
 

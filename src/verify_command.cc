@@ -117,7 +117,7 @@ class StageClock {
     if (!on_) return;
     for (const Stage& st : stages_) {
       char line[200];
-      std::snprintf(line, sizeof line, "stage %-10s %8.3f s %12.0f endpoints/s  cpu %8.3f s  peak RSS %6ld MiB\n",
+      std::snprintf(line, sizeof line, "stage %-10s %9.4f s %12.0f endpoints/s  cpu %8.3f s  peak RSS %6ld MiB\n",
                     st.name.c_str(), st.wall, st.wall > 0 ? static_cast<double>(items_) / st.wall : 0.0, st.cpu,
                     st.peak_mib);
       err_ << line;
