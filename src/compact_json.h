@@ -45,6 +45,13 @@ class CompactJson {
     size_ = 0;
     comma_ = false;
   }
+  // Room for `bytes` of text in all, allocated now: a buffer that grows by doubling copies
+  // what it holds each time, touching its memory twice (fresh memory is what a large
+  // report costs most). Pages beyond what is written are never touched, so a generous
+  // guess costs address space, not memory.
+  void ReserveTotal(size_t bytes) {
+    if (bytes > capacity_) Grow(bytes);
+  }
 
   bool StartObject() { return Open('{'); }
   bool EndObject(SizeType = 0) { return Close('}'); }
@@ -104,7 +111,9 @@ class CompactJson {
   // Makes room for `more` bytes beyond the current text.
   void Reserve(size_t more) {
     if (size_ + more <= capacity_) return;
-    size_t grown = std::max(capacity_ * 2, size_ + more + 4096);
+    Grow(std::max(capacity_ * 2, size_ + more + 4096));
+  }
+  void Grow(size_t grown) {
     std::unique_ptr<char[]> bigger(new char[grown]);
     if (size_) std::memcpy(bigger.get(), buf_.get(), size_);
     buf_ = std::move(bigger);

@@ -427,6 +427,11 @@ void RenderParallel(const std::vector<T>& items, std::vector<CompactJson>* buffe
   for (CompactJson& text : *buffers) text.Clear();
   ParallelFor(items.size(), 1024, [&](size_t begin, size_t end, size_t chunk) {
     CompactJson& text = (*buffers)[chunk];
+    // An endpoint of the synthetic estates renders to ~1.4 KB, one with a CNAME chain and
+    // several addresses to a few; past the guess (or its cap, address space being finite)
+    // the buffer still grows.
+    constexpr size_t kGuessPerItem = 4096, kMaxGuess = size_t{256} << 20;
+    text.ReserveTotal(std::min(kMaxGuess, (end - begin) * kGuessPerItem + 4096));
     for (size_t i = begin; i < end; ++i) write_one(text, items[i]);
   });
 }
