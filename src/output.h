@@ -64,7 +64,14 @@ class ReportFile {
   // Opens PATH.tmp.PID for writing. Errors name the path.
   static Status Open(const std::string& path, std::unique_ptr<ReportFile>* out);
   ~ReportFile();  // without Commit: removes the temporary file
-  std::ostream& stream() { return file_; }
+  std::ostream& stream() { return direct_ ? direct_stream_ : static_cast<std::ostream&>(file_); }
+  // From now on the report bypasses the page cache (O_DIRECT), where the file system
+  // allows it: on this project's VMs page cache taken from free memory is written at
+  // 0.3-0.5 GB/s of kernel time, a direct write at ~1 GB/s of the device's, with no copy.
+  // Whole 4 KiB blocks go out through an aligned staging buffer; the last partial block
+  // goes out buffered at Commit. Call before anything is written; false (and the file
+  // stays as it was) when direct writes are not to be had.
+  bool WriteDirect();
   // Write-behind for a large report, called after each piece has been flushed to stream(),
   // from the thread that writes it: starts writing the new piece to the disk, waits for the
   // piece before it (by now long written) and drops that one from the page cache. The
@@ -80,6 +87,9 @@ class ReportFile {
   std::string path_, tmp_;
   std::ofstream file_;
   int sync_fd_ = -1;  // the temporary file again, for sync_file_range, fadvise and fsync
+  class DirectBuf;
+  std::unique_ptr<DirectBuf> direct_;
+  std::ostream direct_stream_{nullptr};
   off_t behind_ = 0, written_ = 0;  // [behind_, written_): the piece being written back
   bool committed_ = false;
 };

@@ -77,6 +77,49 @@ TEST_CASE("ReportFile: abandoned, the temporary file goes and the old report sta
   ::rmdir(dir.c_str());
 }
 
+TEST_CASE("ReportFile written direct: every byte arrives, the last partial block too; abandoned, nothing") {
+  // /tmp is on the machine's disk here; where its file system has no O_DIRECT, WriteDirect
+  // says so and the same bytes go through the page cache.
+  const std::string dir = TempDir(), path = dir + "/report.json";
+  for (bool commit : {true, false}) {
+    CAPTURE(commit);
+    WriteText(path, "the old report");
+    std::unique_ptr<ReportFile> file;
+    REQUIRE(ReportFile::Open(path, &file).ok());
+    bool direct = file->WriteDirect();
+    const std::string how = direct ? "direct I/O" : "no direct I/O here: through the page cache";
+    MESSAGE(how);
+    std::string want;
+    // Sizes about the 4 KiB block and the 16 MiB stage: one byte, a block less and more
+    // one, pieces that fill the stage exactly and that straddle it.
+    const size_t sizes[] = {1, 4095, 4097, 4096, 0, (16u << 20) - 8193, 5, (16u << 20), 3 * 4096, (16u << 20) + 17, 2};
+    int piece = 0;
+    for (size_t n : sizes) {
+      std::string text(n, static_cast<char>('a' + piece++ % 26));
+      if (n > 10) text[n / 2] = '\n';
+      file->stream().write(text.data(), static_cast<std::streamsize>(text.size()));
+      if (piece % 2) file->stream().flush();
+      file->WriteBehind();
+      want += text;
+    }
+    file->stream() << 'z';
+    want += 'z';
+    CHECK(Slurp(path) == "the old report");
+    if (commit) {
+      REQUIRE(file->Commit().ok());
+      std::string got = Slurp(path);
+      CHECK(got.size() == want.size());
+      CHECK(got == want);
+    } else {
+      file.reset();
+      CHECK(Slurp(path) == "the old report");
+      CHECK_FALSE(Exists(path + ".tmp." + std::to_string(::getpid())));
+    }
+  }
+  std::remove(path.c_str());
+  ::rmdir(dir.c_str());
+}
+
 TEST_CASE("ReportFile: a directory that does not exist is an error naming the path") {
   std::unique_ptr<ReportFile> file;
   Status s = ReportFile::Open("/nonexistent-residency-dir/report.json", &file);

@@ -278,9 +278,13 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
   clock.Done("open");
   ServiceGraph graph(manifest);
   clock.Done("graph");
+  // A large JSON report streams: endpoints are written as they are verified, never all
+  // held in memory (report.h, VerifyJsonStream), and into a file past the page cache.
+  bool streamed = options.format == "json" && options.sample.empty() && endpoint_count > kPrettyJsonMaxEndpoints;
   std::unique_ptr<ReportFile> file;
   if (!options.output.empty()) {
     if (Status s = ReportFile::Open(options.output, &file); !s.ok()) return Fail(err, s.WithContext("--output"));
+    if (streamed) file->WriteDirect();  // else written behind, through the page cache
   }
   std::ostream& sink = file ? file->stream() : out;
 
@@ -300,10 +304,8 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
   in.progress = [&](size_t done, size_t total) {
     progress.Show("residency: verified " + std::to_string(done) + " of " + std::to_string(total) + " endpoints");
   };
-  // A large JSON report streams: endpoints are written as they are verified, never all
-  // held in memory (report.h, VerifyJsonStream).
   std::unique_ptr<VerifyJsonStream> stream;
-  if (options.format == "json" && options.sample.empty() && endpoint_count > kPrettyJsonMaxEndpoints) {
+  if (streamed) {
     stream = std::make_unique<VerifyJsonStream>(sink, file ? std::function<void()>([&file] { file->WriteBehind(); })
                                                           : std::function<void()>());
     in.sink = [&](const VerifyReport& so_far, const std::vector<EndpointResult>& chunk) {
