@@ -345,6 +345,7 @@ void JsonSource::SetText(std::string path, std::string text) {
 bool JsonSource::Parse(Diagnostic* error, Tap* tap) {
   doc_ = std::make_unique<rapidjson::Document>();
   parsed_ = false;
+  tapped_ = false;
   root_offset_ = 0;
   blocks_.clear();
   child_offsets_.clear();
@@ -366,7 +367,6 @@ bool JsonSource::Parse(Diagnostic* error, Tap* tap) {
                                                      : "only white space, expected a JSON object", ""};
     return false;
   }
-  tapped_ = false;
   bool fast = ParseFast(tap);
   if (tap) {
     tapped_ = fast;

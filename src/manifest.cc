@@ -1,6 +1,5 @@
 #include "manifest.h"
 
-#include <curl/curl.h>
 #include <idn2.h>
 #include <rapidjson/schema.h>
 #include <rapidjson/stringbuffer.h>
@@ -9,6 +8,7 @@
 #include <charconv>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -866,8 +866,9 @@ bool ParseManifestForTest(const std::string& path, std::string text, const Juris
   // With the schema's fast path, the endpoints are read during the parse (manifest_endpoints.h).
   // A manifest with an error is read again without: the tapped DOM cannot place every
   // value, and the messages must not depend on which way found them.
-  EndpointTap tap(jurisdictions, threads);
-  bool ok = ReadParsed(&src, jurisdictions, schema_fast_path ? &tap : nullptr, schema_fast_path, manifest, errors);
+  std::optional<EndpointTap> tap;
+  if (schema_fast_path) tap.emplace(jurisdictions, threads);
+  bool ok = ReadParsed(&src, jurisdictions, tap ? &*tap : nullptr, schema_fast_path, manifest, errors);
   if (!ok && src.tapped()) ok = ReadParsed(&src, jurisdictions, nullptr, schema_fast_path, manifest, errors);
   if (endpoints_tapped) *endpoints_tapped = src.tapped();
   if (hasher.thread.joinable()) hasher.thread.join();
