@@ -5,6 +5,7 @@
 #include <boost/graph/filtered_graph.hpp>
 #include <boost/graph/visitors.hpp>
 
+#include <cstdint>
 #include <map>
 
 namespace residency {
@@ -18,9 +19,12 @@ struct VertexProps {
   size_t endpoint = 0;  // index within the node's endpoints
 };
 
+// Boost keeps each edge's properties on the heap, one allocation an edge (a million
+// membership edges at scale), so they are kept small: a flow's categories live beside the
+// graph, by flow index.
 struct EdgeProps {
   EdgeKind kind = EdgeKind::kFlow;
-  std::vector<bool> carries;  // by category index; for flows only
+  uint32_t flow = 0;  // index into the carried categories, for a flow
 };
 
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, VertexProps, EdgeProps>;
@@ -30,10 +34,13 @@ using Edge = boost::graph_traits<Graph>::edge_descriptor;
 // Keeps the flow edges that carry one category.
 struct CarriesCategory {
   const Graph* g = nullptr;
+  const std::vector<std::vector<bool>>* carries = nullptr;  // per flow, by category index
   size_t category = 0;
   bool operator()(const Edge& e) const {
     const EdgeProps& p = (*g)[e];
-    return p.kind == EdgeKind::kFlow && category < p.carries.size() && p.carries[category];
+    if (p.kind != EdgeKind::kFlow) return false;
+    const std::vector<bool>& c = (*carries)[p.flow];
+    return category < c.size() && c[category];
   }
 };
 
@@ -42,6 +49,7 @@ struct CarriesCategory {
 struct ServiceGraph::Impl {
   Graph graph;
   std::map<std::string, size_t, std::less<>> categories;
+  std::vector<std::vector<bool>> carries;  // per flow edge, by category index
   // predecessor[c][v]: the vertex before v on a shortest path carrying category c from the
   // service; v itself when v is the service or unreached (told apart by reached[c][v]).
   std::vector<std::vector<Vertex>> predecessor;
@@ -73,7 +81,7 @@ ServiceGraph::ServiceGraph(const Manifest& manifest) : manifest_(manifest), impl
   for (size_t i = 0; i < manifest.nodes.size(); ++i) {
     for (size_t k = 0; k < manifest.nodes[i].endpoints.size(); ++k) {
       Vertex v = boost::add_vertex(VertexProps{true, i, k}, g);
-      boost::add_edge(i, v, EdgeProps{EdgeKind::kMember, {}}, g);
+      boost::add_edge(i, v, EdgeProps{EdgeKind::kMember, 0}, g);
     }
   }
   // The flows also go into a graph of the nodes alone, where the searches below run: data
@@ -82,16 +90,17 @@ ServiceGraph::ServiceGraph(const Manifest& manifest) : manifest_(manifest), impl
   const size_t nodes = manifest.nodes.size();
   Graph flows(nodes);
   for (const Flow& f : manifest.flows) {
-    EdgeProps p{EdgeKind::kFlow, std::vector<bool>(impl_->categories.size())};
-    for (const std::string& c : f.data) p.carries[impl_->categories.at(c)] = true;
+    std::vector<bool>& carries = impl_->carries.emplace_back(impl_->categories.size());
+    for (const std::string& c : f.data) carries[impl_->categories.at(c)] = true;
+    EdgeProps p{EdgeKind::kFlow, static_cast<uint32_t>(impl_->carries.size() - 1)};
     boost::add_edge(f.from, f.to, p, g);
-    boost::add_edge(f.from, f.to, std::move(p), flows);
+    boost::add_edge(f.from, f.to, p, flows);
   }
 
   impl_->predecessor.resize(impl_->categories.size());
   impl_->reached.resize(impl_->categories.size());
   for (size_t c = 0; c < impl_->categories.size(); ++c) {
-    boost::filtered_graph<Graph, CarriesCategory> fg(flows, CarriesCategory{&flows, c});
+    boost::filtered_graph<Graph, CarriesCategory> fg(flows, CarriesCategory{&flows, &impl_->carries, c});
     std::vector<Vertex> pred(nodes);
     for (Vertex v = 0; v < pred.size(); ++v) pred[v] = v;
     std::vector<boost::default_color_type> color(nodes);
