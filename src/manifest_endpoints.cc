@@ -378,12 +378,13 @@ bool EndpointTap::StartObject(size_t offset) {
     extensions_.clear();
     return true;
   }
-  if (level_ == 2 && field_ == kExtension) {
-    skip_ = 1;
-    field_ = kFields;
-    return true;
-  }
-  return false;
+  return level_ == 2 && field_ == kExtension && SkipValue();
+}
+
+bool EndpointTap::SkipValue() {
+  skip_ = 1;
+  field_ = kFields;
+  return true;
 }
 
 bool EndpointTap::EndObject() {
@@ -407,12 +408,7 @@ bool EndpointTap::StartArray(size_t /*offset*/) {
     field_ = kFields;
     return true;
   }
-  if (field_ == kExtension) {
-    skip_ = 1;
-    field_ = kFields;
-    return true;
-  }
-  return false;
+  return field_ == kExtension && SkipValue();
 }
 
 bool EndpointTap::EndArray() {

@@ -85,6 +85,7 @@ class EndpointTap : public JsonSource::Tap {
  private:
   class Builder;
   bool HandOn();  // passes the current batch to the builder; false when it has given up
+  bool SkipValue();  // an extension member's object or array value: skipped whole
 
   const Jurisdictions& j_;
   // Where the parse thread stands: 1 in the array, 2 in an endpoint, 3 in its data array;
