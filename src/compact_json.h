@@ -153,10 +153,10 @@ class CompactJson {
     return true;
   }
   // "s" with RapidJSON's escapes (kEscape below); `extra` bytes of room beyond it (the ':'
-  // after a key). Copied first and scanned in the copy, where FirstEscape may read the
-  // buffer's slack: the source string is not read beyond its end.
+  // after a key). Scanned where it comes from, then copied whole: scanning the copy just
+  // written stalled on the stores. The rest from the first escape on is written again.
   void Quoted(const char* s, size_t n, size_t extra) {
-    Separate(n + 2 + extra + kSlack);
+    Separate(n + 2 + extra);
     Append('"');
     char* at = buf_.get() + size_;
     size_t i = FirstEscape(s, n);
@@ -182,8 +182,8 @@ class CompactJson {
     }
     Append('"');
   }
-  // The index of the first byte of text[0, n) that needs an escape, n when none; may read
-  // up to kSlack - 1 bytes beyond n (within the buffer: Quoted reserves them).
+  // The index of the first byte of text[0, n) that needs an escape, n when none: sixteen
+  // bytes at a time, the last few one by one (nothing beyond n is read).
   static size_t FirstEscape(const char* text, size_t n) {
     size_t i = 0;
 #ifdef __SSE2__
@@ -199,7 +199,6 @@ class CompactJson {
     while (i < n && kEscape[static_cast<unsigned char>(text[i])] == 0) ++i;
     return i;
   }
-  static constexpr size_t kSlack = 16;
 
   // For each byte: 0 when written as is, else the letter after the backslash ('u' for
   // \u00XX). The same escapes as RapidJSON's Writer, which leaves '/' and bytes >= 0x80 alone.
