@@ -38,7 +38,6 @@ class ReportFile::DirectBuf : public std::streambuf {
     }
     return true;
   }
-  int fd() const { return fd_; }
 
  protected:
   int overflow(int c) override {
