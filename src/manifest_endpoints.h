@@ -9,7 +9,7 @@
 // the same rules as the schema's fast path, whose target, region and id are valid, with no
 // duplicate key or id. At anything else it gives up, the text is parsed again into a whole
 // DOM, and the reader's ordinary path words every error exactly as before. The result must
-// be the same Manifest either way (endpoint_tap_test.cc).
+// be the same Manifest either way (manifest_endpoints_test.cc).
 //
 // Internal to the manifest reader; not a public module.
 #ifndef RESIDENCY_MANIFEST_ENDPOINTS_H_
@@ -40,8 +40,8 @@ bool FastCategory(std::string_view s);
 bool FastActivity(std::string_view s);
 
 // Reads an endpoint's target: `field` is "host", "ip" or "url" and `text` its value. Sets
-// e->target and e->host / e->ip / e->url as the model wants them. On
-// a bad value returns false with the message in *error.
+// e->target and e->host / e->ip / e->url as the model wants them. On a bad value returns
+// false with the message in *error.
 bool FillTarget(std::string_view field, std::string_view text, Endpoint* e, std::string* error);
 
 // The endpoints of a manifest, read during its parse (see the top of this file).
