@@ -71,12 +71,7 @@ ServiceGraph::ServiceGraph(const Manifest& manifest) : manifest_(manifest), impl
       if (impl_->categories.find(c) == impl_->categories.end()) impl_->categories.emplace(c, impl_->categories.size());
     }
   }
-  // Manifest nodes are vertices 0..N-1, in manifest order; endpoints follow. The vertex
-  // vector is reserved: a million endpoints would regrow it twenty times, each time into
-  // fresh memory.
-  size_t vertices = manifest.nodes.size();
-  for (const Node& n : manifest.nodes) vertices += n.endpoints.size();
-  g.m_vertices.reserve(vertices);
+  // Manifest nodes are vertices 0..N-1, in manifest order; endpoints follow.
   for (size_t i = 0; i < manifest.nodes.size(); ++i) boost::add_vertex(VertexProps{false, i, 0}, g);
   for (size_t i = 0; i < manifest.nodes.size(); ++i) {
     for (size_t k = 0; k < manifest.nodes[i].endpoints.size(); ++k) {
