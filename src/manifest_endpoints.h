@@ -79,10 +79,9 @@ class EndpointTap : public JsonSource::Tap {
   bool End() override;
   void Abandon() override;
 
+ private:
   enum Field : uint8_t { kId, kActivity, kData, kHost, kIp, kUrl, kRegion, kExtension, kFields };
   struct Batch;
-
- private:
   class Builder;
   bool HandOn();  // passes the current batch to the builder; false when it has given up
   bool SkipValue();  // an extension member's object or array value: skipped whole
