@@ -62,12 +62,13 @@ class CompactJson {
   // needs an escape (report.cc's keys are plain words).
   template <size_t N>
   bool Key(const char (&s)[N]) {
-    Separate(N + 2);
-    Append('"');
-    std::memcpy(buf_.get() + size_, s, N - 1);
-    size_ += N - 1;
-    Append('"');
-    Append(':');
+    Reserve(N + 3);
+    char* at = Comma();
+    at[0] = '"';
+    std::memcpy(at + 1, s, N - 1);
+    at[N] = '"';
+    at[N + 1] = ':';
+    size_ = static_cast<size_t>(at + N + 2 - buf_.get());
     comma_ = false;
     return true;
   }
@@ -110,20 +111,26 @@ class CompactJson {
  private:
   // Makes room for `more` bytes beyond the current text.
   void Reserve(size_t more) {
-    if (size_ + more <= capacity_) return;
-    Grow(std::max(capacity_ * 2, size_ + more + 4096));
+    if (size_ + more > capacity_) [[unlikely]] Grow(std::max(capacity_ * 2, size_ + more + 4096));
   }
-  void Grow(size_t grown) {
+  [[gnu::noinline]] void Grow(size_t grown) {
     std::unique_ptr<char[]> bigger(new char[grown]);
     if (size_) std::memcpy(bigger.get(), buf_.get(), size_);
     buf_ = std::move(bigger);
     capacity_ = grown;
   }
+  // Writes the comma a value or key that follows another needs, without a branch (the byte
+  // is stored either way and kept only then); where the value starts. Room for it reserved.
+  char* Comma() {
+    char* at = buf_.get() + size_;
+    *at = ',';
+    return at + comma_;
+  }
   void Append(char c) { buf_[size_++] = c; }
   // The comma before a value or key that follows another, and room for `more` bytes.
   void Separate(size_t more) {
     Reserve(more + 1);
-    if (comma_) Append(',');
+    size_ = static_cast<size_t>(Comma() - buf_.get());
   }
   bool Open(char c) {
     Separate(1);
@@ -155,10 +162,19 @@ class CompactJson {
   // "s" with RapidJSON's escapes (kEscape below); `extra` bytes of room beyond it (the ':'
   // after a key). Scanned where it comes from, then copied whole: scanning the copy just
   // written stalled on the stores. The rest from the first escape on is written again.
+  // Most of a report's strings are short (ids, countries, addresses): those of at most 16
+  // bytes are scanned and copied with two overlapping loads and stores, no loop or call.
   void Quoted(const char* s, size_t n, size_t extra) {
-    Separate(n + 2 + extra);
-    Append('"');
-    char* at = buf_.get() + size_;
+    Reserve(n + 3 + extra);
+    char* at = Comma();
+    *at++ = '"';
+    if (n <= 16 && !ShortNeedsEscape(s, n)) {
+      CopyShort(at, s, n);
+      at[n] = '"';
+      size_ = static_cast<size_t>(at + n + 1 - buf_.get());
+      return;
+    }
+    size_ = static_cast<size_t>(at - buf_.get());
     size_t i = FirstEscape(s, n);
     if (n) std::memcpy(at, s, n);
     size_ += i;
@@ -182,18 +198,67 @@ class CompactJson {
     }
     Append('"');
   }
+  static uint64_t Load8(const char* p) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+  }
+  static uint64_t Load4(const char* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  // Non-zero when a byte of the word needs an escape: below 0x20, '"' or '\\' (the
+  // zero-byte tests of "Bit Twiddling Hacks"; exact about whether, not about where).
+  static uint64_t Escapes(uint64_t x) {
+    constexpr uint64_t k01 = 0x0101010101010101ull, k80 = 0x8080808080808080ull;
+    auto zero = [](uint64_t v) { return (v - k01) & ~v & k80; };
+    return ((x - 0x20 * k01) & ~x & k80) | zero(x ^ ('"' * k01)) | zero(x ^ ('\\' * k01));
+  }
+  // Whether one of the n <= 16 bytes of s needs an escape; reads only s[0, n).
+  static bool ShortNeedsEscape(const char* s, size_t n) {
+    if (n >= 8) return (Escapes(Load8(s)) | Escapes(Load8(s + n - 8))) != 0;
+    if (n >= 4) return Escapes(Load4(s) | Load4(s + n - 4) << 32) != 0;
+    if (n == 0) return false;
+    // s[0], s[n / 2] and s[n - 1] are every byte of a text of one to three; the rest 'a'.
+    const auto byte = [s](size_t k) { return static_cast<uint64_t>(static_cast<unsigned char>(s[k])); };
+    return Escapes(byte(0) | byte(n >> 1) << 8 | byte(n - 1) << 16 | 0x6161616161000000ull) != 0;
+  }
+  // Copies the n <= 16 bytes of s to `to`, storing nothing beyond to[n).
+  static void CopyShort(char* to, const char* s, size_t n) {
+    if (n >= 8) {
+      uint64_t head = Load8(s), tail = Load8(s + n - 8);
+      std::memcpy(to, &head, 8);
+      std::memcpy(to + n - 8, &tail, 8);
+    } else if (n >= 4) {
+      uint32_t head = static_cast<uint32_t>(Load4(s)), tail = static_cast<uint32_t>(Load4(s + n - 4));
+      std::memcpy(to, &head, 4);
+      std::memcpy(to + n - 4, &tail, 4);
+    } else if (n) {
+      to[0] = s[0];
+      to[n >> 1] = s[n >> 1];
+      to[n - 1] = s[n - 1];
+    }
+  }
   // The index of the first byte of text[0, n) that needs an escape, n when none: sixteen
-  // bytes at a time, the last few one by one (nothing beyond n is read).
+  // bytes at a time, the last few of a text of 16 or more as the last sixteen again (those
+  // before them are clean), of a shorter one byte by byte; nothing beyond n is read.
   static size_t FirstEscape(const char* text, size_t n) {
     size_t i = 0;
 #ifdef __SSE2__
     const __m128i control_max = _mm_set1_epi8(0x1F), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-    for (; i + 16 <= n; i += 16) {
-      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
+    const auto hits = [&](size_t at) {
+      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + at));
       __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(x, control_max), control_max),  // x <= 0x1F
                                  _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)));
-      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
-      if (mask) return i + static_cast<size_t>(__builtin_ctz(mask));
+      return static_cast<unsigned>(_mm_movemask_epi8(hit));
+    };
+    for (; i + 16 <= n; i += 16) {
+      if (unsigned mask = hits(i)) return i + static_cast<size_t>(__builtin_ctz(mask));
+    }
+    if (i < n && n >= 16) {
+      unsigned mask = hits(n - 16);
+      return mask ? n - 16 + static_cast<size_t>(__builtin_ctz(mask)) : n;
     }
 #endif
     while (i < n && kEscape[static_cast<unsigned char>(text[i])] == 0) ++i;

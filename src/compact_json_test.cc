@@ -5,7 +5,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
 #include <random>
 #include <string>
 
@@ -110,6 +112,51 @@ TEST_CASE("CompactJson writes the bytes RapidJSON's Writer writes") {
       break;
     }
   }
+}
+
+// Short texts take their own path (two overlapping loads and stores), long ones sixteen
+// bytes at a time with the last sixteen read again: every length about those edges, with
+// each byte that needs an escape at every position, each text in an allocation of exactly
+// its own size (ASan sees any read beyond it), as a key and as a string after a comma.
+TEST_CASE("CompactJson escapes what RapidJSON escapes at every position of texts up to 40 bytes") {
+  const unsigned char kBytes[] = {'a', 0x00, 0x01, 0x1f, 0x20, '"', '\\', '/', 0x7f, 0x80, 0xc3, 0xff, '!', '#', '[', ']'};
+  size_t compared = 0;
+  for (size_t n = 0; n <= 40; ++n) {
+    for (size_t at = 0; at < std::max<size_t>(n, 1); ++at) {
+      for (unsigned char b : kBytes) {
+        std::unique_ptr<char[]> text(new char[std::max<size_t>(n, 1)]);
+        for (size_t k = 0; k < n; ++k) text[k] = static_cast<char>('A' + k % 26);
+        if (n) text[at] = static_cast<char>(b);
+        rapidjson::StringBuffer buffer;
+        rapidjson::Writer<rapidjson::StringBuffer> rapid(buffer);
+        CompactJson compact;
+        const auto size = static_cast<unsigned>(n);
+        rapid.StartArray();
+        compact.StartArray();
+        rapid.String(text.get(), size);
+        compact.String(text.get(), size);
+        rapid.StartObject();
+        compact.StartObject();
+        rapid.Key(text.get(), size);
+        compact.Key(text.get(), size);
+        rapid.String(text.get(), size);
+        compact.String(text.get(), size);
+        rapid.EndObject();
+        compact.EndObject();
+        rapid.EndArray();
+        compact.EndArray();
+        std::string want(buffer.GetString(), buffer.GetSize()), got(compact.data(), compact.size());
+        if (got != want) {
+          CAPTURE(n);
+          CAPTURE(at);
+          CAPTURE(static_cast<int>(b));
+          REQUIRE(got == want);
+        }
+        ++compared;
+      }
+    }
+  }
+  CHECK(compared == 16 * (1 + 40 * 41 / 2));
 }
 
 TEST_CASE("CompactJson: values in a row are comma-separated, Clear starts again, the buffer grows") {
