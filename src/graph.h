@@ -36,6 +36,10 @@ class ServiceGraph {
   // (or just the node when none does), then the endpoint's qualified id.
   std::vector<std::string> EndpointPath(const Endpoint& endpoint) const;
 
+  // What node `node` points to: the nodes its flows go to (in flow order), then its
+  // endpoints (qualified ids, in manifest order).
+  std::vector<std::string> Successors(size_t node) const;
+
   size_t vertex_count() const;
   size_t edge_count() const;
 

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "text_util.h"
+
 namespace residency {
 namespace {
 
@@ -54,6 +56,41 @@ TEST_CASE("categories reach nodes along flows that carry them") {
     CHECK(g.Reaches(c.node, c.category) == !c.path.empty());
     CHECK(JoinPath(g.PathTo(c.node, c.category)) == c.path);
   }
+}
+
+TEST_CASE("the graph holds every node's flows and endpoints, whatever the order of the flows") {
+  static Jurisdictions j;
+  static bool loaded = Jurisdictions::Load("geodb", &j).ok();
+  REQUIRE(loaded);
+  auto endpoint = [](const std::string& id) {
+    return R"({"id": ")" + id + R"(", "ip": "192.0.2.1", "activity": "processing", "data": ["customer"]})";
+  };
+  const std::string text = R"({"manifest_version": 1,
+    "service": {"id": "svc", "name": "S", "provider": {"legal_name": "P", "country": "DE"}, "assurance_level": "basic",
+                "endpoints": [)" + endpoint("api") + R"(]},
+    "declared_locations": [],
+    "subservices": [
+      {"id": "a", "name": "A", "operator": {"legal_name": "A", "country": "DE"},
+       "endpoints": [)" + endpoint("x") + "," + endpoint("y") + "," + endpoint("z") + R"(]},
+      {"id": "b", "name": "B", "operator": {"legal_name": "B", "country": "DE"}},
+      {"id": "c", "name": "C", "operator": {"legal_name": "C", "country": "DE"}, "endpoints": [)" + endpoint("w") + R"(]}
+    ],
+    "flows": [{"from": "c", "to": "a", "data": ["customer"]}, {"from": "svc", "to": "c", "data": ["customer"]},
+              {"from": "a", "to": "b", "data": ["customer"]}, {"from": "c", "to": "b", "data": ["customer"]},
+              {"from": "svc", "to": "a", "data": ["customer"]}]})";
+  Manifest m;
+  std::vector<Diagnostic> errors;
+  REQUIRE(ParseManifest("g.json", text, j, &m, &errors));
+  ServiceGraph g(m);
+  CHECK(g.vertex_count() == 4 + 5);
+  CHECK(g.edge_count() == 5 + 5);
+  auto successors = [&](size_t node) { return Join(g.Successors(node)); };
+  CHECK(successors(0) == "c, a, svc/api");
+  CHECK(successors(1) == "b, a/x, a/y, a/z");
+  CHECK(successors(2) == "");
+  CHECK(successors(3) == "a, b, c/w");
+  CHECK(JoinPath(g.EndpointPath(m.nodes[1].endpoints[2])) == "svc -> a -> a/z");
+  CHECK(JoinPath(g.EndpointPath(m.nodes[3].endpoints[0])) == "svc -> c -> c/w");
 }
 
 TEST_CASE("endpoint paths end at the endpoint") {

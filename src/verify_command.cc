@@ -107,19 +107,22 @@ class StageClock {
     ::getrusage(RUSAGE_SELF, &ru);
     double cpu = Seconds(ru.ru_utime) + Seconds(ru.ru_stime);
     auto it = std::find_if(stages_.begin(), stages_.end(), [&](const Stage& st) { return st.name == stage; });
-    if (it == stages_.end()) it = stages_.insert(stages_.end(), Stage{stage, 0, 0, 0});
+    if (it == stages_.end()) it = stages_.insert(stages_.end(), Stage{stage, 0, 0, 0, 0});
     it->wall += wall;
     it->cpu += cpu - cpu_;
     it->peak_mib = ru.ru_maxrss / 1024;
+    it->faults += ru.ru_minflt - faults_;
     cpu_ = cpu;
+    faults_ = ru.ru_minflt;
   }
   void Print() const {
     if (!on_) return;
     for (const Stage& st : stages_) {
       char line[200];
-      std::snprintf(line, sizeof line, "stage %-10s %9.4f s %12.0f endpoints/s  cpu %8.3f s  peak RSS %6ld MiB\n",
+      std::snprintf(line, sizeof line,
+                    "stage %-10s %9.4f s %12.0f endpoints/s  cpu %8.3f s  peak RSS %6ld MiB  page faults %8ld\n",
                     st.name.c_str(), st.wall, st.wall > 0 ? static_cast<double>(items_) / st.wall : 0.0, st.cpu,
-                    st.peak_mib);
+                    st.peak_mib, st.faults);
       err_ << line;
     }
   }
@@ -129,6 +132,7 @@ class StageClock {
     std::string name;
     double wall, cpu;
     long peak_mib;
+    long faults;  // minor page faults: pages new to the process, what memory costs most here
   };
   static double Seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
   bool on_;
@@ -136,6 +140,7 @@ class StageClock {
   std::chrono::steady_clock::time_point last_;
   size_t items_ = 0;
   double cpu_ = 0;  // user + system seconds of the process at the last Done
+  long faults_ = 0;  // minor page faults of the process at the last Done
   std::vector<Stage> stages_;
 };
 
