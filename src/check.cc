@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <deque>
+#include <initializer_list>
 #include <iterator>
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <unordered_set>
 
 namespace residency {
@@ -16,14 +18,28 @@ namespace {
 
 // "dbip DE, geo-whois DE, feed aws:eu-central-1 DE"
 std::string Answers(const AddressObservation& obs) {
-  std::vector<std::string> parts;
+  // Written into one string (a million addresses are described at scale).
+  std::string out;
+  out.reserve(64);
+  auto part = [&out](std::initializer_list<std::string_view> pieces) {
+    if (!out.empty()) out += ", ";
+    for (std::string_view p : pieces) out += p;
+  };
   for (const SourceEvidence& s : obs.sources) {
-    if (s.kind == "country" && s.country) parts.push_back(s.source + " " + *s.country);
+    if (s.kind == "country" && s.country) part({s.source, " ", *s.country});
   }
   if (obs.feed && obs.feed->scope == "regional" && !obs.feed->region_country.empty()) {
-    parts.push_back("feed " + obs.feed->provider + ":" + obs.feed->region + " " + obs.feed->region_country);
+    part({"feed ", obs.feed->provider, ":", obs.feed->region, " ", obs.feed->region_country});
   }
-  return Join(parts);
+  return out;
+}
+
+// Appends "a, b, c" to *out.
+void AppendJoined(std::string* out, const std::vector<std::string>& items) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) *out += ", ";
+    *out += items[i];
+  }
 }
 
 // Words that say nothing of who an organisation is.
@@ -140,17 +156,33 @@ void MeasuredChecks::State::LocationViolation(const CheckRule& rule, size_t begi
   for (size_t i = begin; i < end; ++i) {
     const EndpointResult& r = (*results)[i];
     if (!allowed_of[i]->uncovered.empty()) continue;  // undisclosed-use says it
-    std::vector<std::string> outside;
+    // The message written into one string: a large estate has findings by the hundred thousand.
+    std::string outside;
+    bool any = false;
+    auto add = [&](const std::string& what) {
+      if (any) outside += "; ";
+      any = true;
+      outside += what;
+    };
     for (const AddressObservation& o : r.observed) {
-      if (o.placement == Placement::kOutside) outside.push_back(o.ip.ToString() + " (" + Answers(o) + ")");
+      if (o.placement == Placement::kOutside) add(o.ip.ToString() + " (" + Answers(o) + ")");
     }
     for (const HeaderObservation& h : r.headers) {
-      if (h.placement == Placement::kOutside) outside.push_back(h.reason);
+      if (h.placement == Placement::kOutside) add(h.reason);
     }
-    if (outside.empty()) continue;
-    AddFinding(out, rule, r,
-        r.id + " (" + r.activity + " of " + Join(r.data) + ") is located outside its declared locations " +
-            Join(r.allowed) + ": " + Join(outside, "; "));
+    if (!any) continue;
+    std::string message;
+    message.reserve(96 + outside.size());
+    message += r.id;
+    message += " (";
+    message += r.activity;
+    message += " of ";
+    AppendJoined(&message, r.data);
+    message += ") is located outside its declared locations ";
+    AppendJoined(&message, r.allowed);
+    message += ": ";
+    message += outside;
+    AddFinding(out, rule, r, std::move(message));
   }
 }
 
@@ -412,6 +444,7 @@ void MeasuredChecks::Finish(std::vector<Finding>* out) {
 
 std::vector<std::string> Votes(const AddressObservation& obs) {
   std::vector<std::string> votes;
+  votes.reserve(obs.sources.size() + 1);
   auto add = [&](const std::string& c) {
     if (std::find(votes.begin(), votes.end(), c) == votes.end()) votes.push_back(c);
   };
@@ -447,15 +480,14 @@ void PlaceAddress(const Allowed& allowed, AddressObservation* obs) {
   }
   std::vector<std::string> in, out;
   for (const std::string& v : votes) (allowed.countries.Contains(v) ? in : out).push_back(v);
-  if (out.empty()) {
-    obs->placement = Placement::kInside;
-    obs->reason = answers + ": inside " + Join(allowed.locations);
-    if (votes.size() > 1) {
+  if (out.empty() || in.empty()) {
+    obs->placement = out.empty() ? Placement::kInside : Placement::kOutside;
+    obs->reason = std::move(answers);
+    obs->reason += out.empty() ? ": inside " : ": outside ";
+    AppendJoined(&obs->reason, allowed.locations);
+    if (out.empty() && votes.size() > 1) {
       obs->notes.push_back("sources disagree inside the allowed locations: " + Join(votes, " vs "));
     }
-  } else if (in.empty()) {
-    obs->placement = Placement::kOutside;
-    obs->reason = answers + ": outside " + Join(allowed.locations);
   } else {
     obs->placement = Placement::kUnknown;
     obs->reason = "sources straddle the boundary (" + answers + "): " + Join(in) + " inside, " + Join(out) +

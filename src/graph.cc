@@ -175,7 +175,8 @@ std::vector<std::string> ServiceGraph::PathTo(size_t node, std::string_view cate
     for (Vertex v = node; v != 0; v = pred[v]) path.push_back(manifest_.nodes[v].id);
   }
   path.push_back(manifest_.nodes[0].id);
-  return std::vector<std::string>(path.rbegin(), path.rend());
+  std::reverse(path.begin(), path.end());
+  return path;
 }
 
 std::vector<std::string> ServiceGraph::EndpointPath(const Endpoint& endpoint) const {

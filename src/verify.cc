@@ -34,7 +34,8 @@ const char* TargetKind(const Endpoint& e) {
   return "";
 }
 
-// The answer's strings are moved into the observation: it is the last use of `a`.
+// The answer's strings are moved into the observation: `a` is left to be reset (Geo::Lookup
+// resets it field by field, keeping its vector's capacity).
 AddressObservation Observe(GeoAnswer&& a, const Jurisdictions& j) {
   AddressObservation o;
   o.ip = a.ip;
@@ -190,13 +191,13 @@ Status VerifyChunk(const VerifyInputs& in, const std::vector<const Endpoint*>& e
   std::vector<Observations::Ref> placed(pairs.size());
   std::vector<Status> failures(Workers(), Status::Ok());
   ParallelFor(pairs.size(), 4096, [&](size_t begin, size_t end, size_t chunk) {
+    GeoAnswer answer;  // one per run of pairs: Lookup keeps its vector's capacity
     for (size_t k = begin; k < end; ++k) {
-      GeoAnswer answer;
       if (Status st = in.geo.Lookup(pairs[k].ip, &answer); !st.ok()) {
         failures[chunk] = st;
         return;
       }
-      AddressObservation o = Observe(std::move(answer), in.jurisdictions);
+      AddressObservation o = Observe(std::move(answer), in.jurisdictions);  // leaves `answer` to be reset
       PlaceAddress(*pairs[k].allowed, &o);
       if (probed && in.vantage) {
         if (auto rtt = probed->min_connect_ms.find(pairs[k].ip); rtt != probed->min_connect_ms.end()) {
