@@ -16,13 +16,21 @@
 namespace residency {
 namespace {
 
-std::string TargetText(const Endpoint& e) {
+// The endpoint's target as written in the report, into *out (whose capacity it reuses).
+void AssignTargetText(const Endpoint& e, std::string* out) {
   switch (e.target) {
-    case Endpoint::Target::kHost: return e.host;
-    case Endpoint::Target::kIp: return e.ip ? e.ip->ToString() : "";
-    case Endpoint::Target::kUrl: return e.url;
+    case Endpoint::Target::kHost: *out = e.host; return;
+    case Endpoint::Target::kIp:
+      if (e.ip) {
+        char text[kIpTextMax];
+        out->assign(text, e.ip->Format(text));
+      } else {
+        out->clear();
+      }
+      return;
+    case Endpoint::Target::kUrl: *out = e.url; return;
   }
-  return "";
+  out->clear();
 }
 
 const char* TargetKind(const Endpoint& e) {
@@ -211,25 +219,30 @@ Status VerifyChunk(const VerifyInputs& in, const std::vector<const Endpoint*>& e
     if (!st.ok()) return st;
   }
 
-  // The last chunk's results are freed on every core (mimalloc frees across threads without
-  // contention), and the vector keeps its capacity: the chunks' results take the same memory
-  // in turn.
-  ParallelFor(results->size(), 4096, [&](size_t begin, size_t end, size_t) {
-    for (size_t i = begin; i < end; ++i) (*results)[i] = EndpointResult();
-  });
-  results->clear();
+  // Each chunk's results are written over the last chunk's, on every core: a slot is reset
+  // by copy-assigning an empty result (every member, whatever members it gains, emptied
+  // while its strings and vectors keep their capacity) and filled by assignment, so that in
+  // a streamed run most of an endpoint's strings and vectors reuse the memory of the
+  // endpoint before it in the slot rather than being freed and allocated again.
+  static const EndpointResult kEmpty;
+  if (results->size() > endpoints.size()) {  // the last, shorter chunk: the rest freed on every core
+    ParallelFor(results->size() - endpoints.size(), 4096, [&](size_t begin, size_t end, size_t) {
+      for (size_t i = begin; i < end; ++i) (*results)[endpoints.size() + i] = kEmpty;
+    });
+  }
   results->resize(endpoints.size());
   ParallelFor(endpoints.size(), 4096, [&](size_t begin, size_t end, size_t) {
     for (size_t i = begin; i < end; ++i) {
       const Endpoint* e = endpoints[i];
       EndpointResult& r = (*results)[i];
+      r = kEmpty;
       r.id = e->qualified_id;
       r.node = m.nodes[e->node].id;
-      r.activity = std::string(ActivityName(e->activity));
+      r.activity = ActivityName(e->activity);
       r.data = e->data;
-      r.target = TargetText(*e);
+      AssignTargetText(*e, &r.target);
       r.target_kind = TargetKind(*e);
-      r.declared_region = e->declared_region ? e->declared_region->text : "";
+      if (e->declared_region) r.declared_region = e->declared_region->text;
       r.path = in.graph.EndpointPath(*e);
       r.ref = e->ref;
       if (!e->host.empty()) {
