@@ -120,7 +120,7 @@ class StageClock {
     for (const Stage& st : stages_) {
       char line[200];
       std::snprintf(line, sizeof line,
-                    "stage %-10s %9.4f s %12.0f endpoints/s  cpu %8.3f s  peak RSS %6ld MiB  page faults %8ld\n",
+                    "stage %-10s %10.6f s %12.0f endpoints/s  cpu %8.3f s  peak RSS %6ld MiB  page faults %8ld\n",
                     st.name.c_str(), st.wall, st.wall > 0 ? static_cast<double>(items_) / st.wall : 0.0, st.cpu,
                     st.peak_mib, st.faults);
       err_ << line;
