@@ -18,9 +18,10 @@ namespace {
 // The whole graph: vertices 0..N-1 are the manifest's nodes (the service first), the
 // endpoints follow, node by node in manifest order; membership edges (node -> endpoint)
 // and flow edges (node -> node). A vertex's and an edge's kind follow from the index, so
-// neither carries properties. Immutable, so in compressed sparse row form: at a million
-// endpoints 4 bytes a vertex and 4 an edge, allocated once (an adjacency_list took 24 a
-// vertex and a growing out-edge vector per node, 50 MB of memory new to the process).
+// neither carries properties. Immutable, so in compressed sparse row form: 4 bytes a
+// vertex and 4 an edge, allocated once (an adjacency_list took 48 bytes a vertex in a
+// vector grown by doubling, a growing out-edge vector per node and a heap allocation per
+// edge's properties: ~80 MB of memory new to the process at a million endpoints).
 // 32-bit indices: a manifest of 2^32 endpoints would be 100 GB of text.
 using Graph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
                                                  boost::no_property, uint32_t, uint32_t>;
