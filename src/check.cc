@@ -34,13 +34,6 @@ std::string Answers(const AddressObservation& obs) {
   return out;
 }
 
-// Appends "a, b, c" to *out.
-void AppendJoined(std::string* out, const std::vector<std::string>& items) {
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) *out += ", ";
-    *out += items[i];
-  }
-}
 
 // Words that say nothing of who an organisation is.
 bool IsFillerWord(const std::string& w) {

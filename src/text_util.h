@@ -22,15 +22,22 @@ inline std::string AsciiUpper(std::string_view s) {
   return out;
 }
 
+// Appends "a, b, c" to *out: a separator before each item once the items appended so far
+// are not all empty (as Join). Where a message is built piece by piece into one string.
+inline void AppendJoined(std::string* out, const std::vector<std::string>& items, std::string_view sep = ", ") {
+  const size_t start = out->size();
+  for (const std::string& s : items) {
+    if (out->size() > start) *out += sep;
+    *out += s;
+  }
+}
+
 // "a, b, c"; `empty` when there is nothing.
 inline std::string Join(const std::vector<std::string>& items, std::string_view sep = ", ",
                         std::string_view empty = "") {
   if (items.empty()) return std::string(empty);
   std::string out;
-  for (const std::string& s : items) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
+  AppendJoined(&out, items, sep);
   return out;
 }
 
