@@ -3,9 +3,9 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <charconv>
-#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -413,7 +413,7 @@ bool EndpointTap::StartArray(size_t /*offset*/) {
 
 bool EndpointTap::EndArray() {
   if (skip_) return --skip_, true;
-  if (level_ != 3 || data_count_ < 1 || data_count_ > 1000) return false;
+  if (level_ != 3 || data_count_ < 1) return false;  // more than 1000: String stopped at the 1001st
   level_ = 2;
   return true;
 }
