@@ -156,6 +156,17 @@ Status VerifyChunk(const VerifyInputs& in, const std::vector<const Endpoint*>& e
                    const std::vector<Resolution>& resolved, const std::map<std::string, size_t>& name_index,
                    const Probed* probed, AllowedCache* allowed_cache, std::vector<EndpointResult>* results) {
   const Manifest& m = in.manifest;
+  // Each chunk's results are written over the last chunk's. First every slot is emptied, on
+  // every core, by copy-assigning an empty result (every member, whatever members it gains,
+  // emptied while its strings and vectors keep their capacity): the last chunk's
+  // observations are freed before this chunk's are made, which then reuse their memory
+  // rather than memory new to the process (two chunks' observations were alive at once),
+  // and the slots are filled by assignment, so most of an endpoint's strings and vectors
+  // reuse the memory of the endpoint before it in the slot.
+  static const EndpointResult kEmpty;
+  ParallelFor(results->size(), 4096, [&](size_t begin, size_t end, size_t) {
+    for (size_t i = begin; i < end; ++i) (*results)[i] = kEmpty;
+  });
   std::vector<const Allowed*> allowed_of(endpoints.size());
   struct Pair {
     IpAddress ip;
@@ -219,23 +230,11 @@ Status VerifyChunk(const VerifyInputs& in, const std::vector<const Endpoint*>& e
     if (!st.ok()) return st;
   }
 
-  // Each chunk's results are written over the last chunk's, on every core: a slot is reset
-  // by copy-assigning an empty result (every member, whatever members it gains, emptied
-  // while its strings and vectors keep their capacity) and filled by assignment, so that in
-  // a streamed run most of an endpoint's strings and vectors reuse the memory of the
-  // endpoint before it in the slot rather than being freed and allocated again.
-  static const EndpointResult kEmpty;
-  if (results->size() > endpoints.size()) {  // the last, shorter chunk: the rest freed on every core
-    ParallelFor(results->size() - endpoints.size(), 4096, [&](size_t begin, size_t end, size_t) {
-      for (size_t i = begin; i < end; ++i) (*results)[endpoints.size() + i] = kEmpty;
-    });
-  }
   results->resize(endpoints.size());
   ParallelFor(endpoints.size(), 4096, [&](size_t begin, size_t end, size_t) {
     for (size_t i = begin; i < end; ++i) {
       const Endpoint* e = endpoints[i];
-      EndpointResult& r = (*results)[i];
-      r = kEmpty;
+      EndpointResult& r = (*results)[i];  // emptied above
       r.id = e->qualified_id;
       r.node = m.nodes[e->node].id;
       r.activity = ActivityName(e->activity);
