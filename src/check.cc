@@ -86,8 +86,8 @@ struct MeasuredChecks::State {
   struct Notes;
   void Gather(bool exposure, bool sites, size_t begin, size_t end, Notes* notes) const;
   void Keep(Notes&& notes);
-  void FinishAsExposure(const CheckRule& rule, std::deque<Finding>* out);
-  void FinishBackupSameSite(const CheckRule& rule, std::deque<Finding>* out);
+  void FinishAsExposure(const CheckRule& rule, Findings* out);
+  void FinishBackupSameSite(const CheckRule& rule, Findings* out);
 
   const Manifest& manifest;
   const ServiceGraph& graph;
@@ -96,7 +96,7 @@ struct MeasuredChecks::State {
   const Profile& profile;
   // Per rule of the profile. A deque: a large estate's findings (hundreds of thousands)
   // grow chunk by chunk without being moved, or their memory taken twice, as they grow.
-  std::vector<std::deque<Finding>> findings;
+  std::vector<Findings> findings;
   AllowedCache allowed{manifest};
 
   // The chunk being added, and each of its endpoints' allowed locations.
@@ -128,10 +128,9 @@ struct MeasuredChecks::State {
 
   // backup-same-site: the sites of storage, and each backup endpoint's addresses and sites.
   std::unordered_set<std::string> storage_sites;  // only asked whether it holds a site
+  // The endpoint's id, path and position are the manifest's, taken when a finding is made.
   struct Backup {
-    std::string id;
-    std::vector<std::string> path;
-    SourceRef ref;
+    const Endpoint* endpoint;
     std::vector<std::pair<std::string, std::string>> sites;  // address, site ("" unknown)
   };
   std::vector<Backup> backups;
@@ -300,7 +299,7 @@ void MeasuredChecks::State::Gather(bool exposure, bool sites, size_t begin, size
         if (std::string site = Site(o); !site.empty()) notes->storage_sites.push_back(std::move(site));
       }
     } else if (activity == Activity::kBackup && !r.observed.empty()) {
-      Backup b{r.id, r.path, r.ref, {}};
+      Backup b{(*endpoints)[i], {}};
       for (const AddressObservation& o : r.observed) b.sites.emplace_back(o.ip.ToString(), Site(o));
       notes->backups.push_back(std::move(b));
     }
@@ -324,7 +323,7 @@ void MeasuredChecks::State::Keep(Notes&& notes) {
   std::move(notes.backups.begin(), notes.backups.end(), std::back_inserter(backups));
 }
 
-void MeasuredChecks::State::FinishAsExposure(const CheckRule& rule, std::deque<Finding>* out) {
+void MeasuredChecks::State::FinishAsExposure(const CheckRule& rule, Findings* out) {
   for (const auto& [n, list] : exposures) {
     const Node& node = manifest.nodes[n];
     for (const Exposure& x : list) {
@@ -340,14 +339,16 @@ void MeasuredChecks::State::FinishAsExposure(const CheckRule& rule, std::deque<F
   }
 }
 
-void MeasuredChecks::State::FinishBackupSameSite(const CheckRule& rule, std::deque<Finding>* out) {
+void MeasuredChecks::State::FinishBackupSameSite(const CheckRule& rule, Findings* out) {
   // On every core, each part's findings put back in order: a large estate's backups
   // (a quarter of a million at 1M endpoints) are read again here, long out of the caches.
-  std::vector<std::vector<Finding>> parts(Workers());
+  std::vector<Findings> parts(Workers());
   ParallelFor(backups.size(), 4096, [&](size_t begin, size_t end, size_t part) {
+    std::vector<std::string> shared;
     for (size_t i = begin; i < end; ++i) {
       const Backup& b = backups[i];
-      std::vector<std::string> shared;
+      const Endpoint& e = *b.endpoint;
+      shared.clear();
       bool all = true;
       for (const auto& [ip, s] : b.sites) {
         if (s.empty() || !storage_sites.count(s)) {
@@ -357,13 +358,15 @@ void MeasuredChecks::State::FinishBackupSameSite(const CheckRule& rule, std::deq
         shared.push_back(ip + " in " + (s.rfind("net:", 0) == 0 ? "network " + s.substr(4) : s));
       }
       if (!all) continue;
-      parts[part].push_back(Finding{rule.check, rule.status, b.id, rule.requirements, b.path,
-                                    "backups at " + b.id + " are observed at the same site as primary storage: " +
-                                        Join(shared, "; "),
-                                    b.ref});
+      std::string message = "backups at " + e.qualified_id + " are observed at the same site as primary storage: ";
+      AppendJoined(&message, shared, "; ");
+      parts[part].push_back(Finding{rule.check, rule.status, e.qualified_id, rule.requirements,
+                                    graph.EndpointPath(e), std::move(message), e.ref});
     }
   });
-  for (std::vector<Finding>& part : parts) std::move(part.begin(), part.end(), std::back_inserter(*out));
+  for (Findings& part : parts) {
+    for (; !part.empty(); part.pop_front()) out->push_back(std::move(part.front()));
+  }
 }
 
 MeasuredChecks::MeasuredChecks(const Manifest& manifest, const ServiceGraph& graph, const Jurisdictions& jurisdictions,
@@ -418,19 +421,17 @@ void MeasuredChecks::Add(const std::vector<const Endpoint*>& endpoints, const st
   s.results = nullptr;
 }
 
-void MeasuredChecks::Finish(std::vector<Finding>* out) {
+void MeasuredChecks::Finish(Findings* out) {
   State& s = *state_;
-  size_t total = 0;
   for (size_t k = 0; k < s.profile.rules.size(); ++k) {
     const CheckRule& rule = s.profile.rules[k];
     if (rule.check == "jurisdiction-exposure" && s.exposure_within) s.FinishAsExposure(rule, &s.findings[k]);
     if (rule.check == "backup-same-site") s.FinishBackupSameSite(rule, &s.findings[k]);
-    total += s.findings[k].size();
   }
-  out->reserve(out->size() + total);
-  for (std::deque<Finding>& f : s.findings) {
-    std::move(f.begin(), f.end(), std::back_inserter(*out));
-    f.clear();
+  // Moved a finding at a time, each rule's blocks given back as they empty: the report's
+  // blocks are taken from the memory just given back.
+  for (Findings& f : s.findings) {
+    for (; !f.empty(); f.pop_front()) out->push_back(std::move(f.front()));
   }
 }
 
@@ -543,9 +544,9 @@ Verdict EndpointVerdict(const EndpointResult& r) {
 std::vector<Finding> CheckObservations(const CheckInputs& in, const Profile& profile) {
   MeasuredChecks checks(in.manifest, in.graph, in.jurisdictions, in.operators, profile);
   checks.Add(in.endpoints, in.results);
-  std::vector<Finding> out;
+  Findings out;
   checks.Finish(&out);
-  return out;
+  return std::vector<Finding>(std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
 }
 
 }  // namespace residency

@@ -76,7 +76,7 @@ class MeasuredChecks {
   // Parallel: endpoints[i] is the manifest endpoint of results[i]. Needed only during the call.
   void Add(const std::vector<const Endpoint*>& endpoints, const std::vector<EndpointResult>& results);
   // Appends the findings to *out, in profile order; call once, after the last Add.
-  void Finish(std::vector<Finding>* out);
+  void Finish(Findings* out);
 
  private:
   struct State;

@@ -6,6 +6,7 @@
 #ifndef RESIDENCY_FINDING_H_
 #define RESIDENCY_FINDING_H_
 
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,12 @@ struct Finding {
   std::string message;
   SourceRef ref;                          // where in the manifest
 };
+
+// A verify report's findings: at a million endpoints there are hundreds of thousands, and a
+// deque takes them in blocks as they come (and gives blocks back as they are moved on),
+// where a vector would take their total size again as one block of memory new to the
+// process, and copy them into it.
+using Findings = std::deque<Finding>;
 
 }  // namespace residency
 

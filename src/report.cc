@@ -421,8 +421,8 @@ void WriteEndpoint(W& w, const std::string& manifest_path, const EndpointResult&
 // a fraction of the cost), so that the buffers, in order, are the elements, comma-separated
 // within each buffer. The caller keeps `buffers` from use to use, so their memory is
 // allocated (and faulted in) once.
-template <typename T, typename WriteOne>
-void RenderParallel(const std::vector<T>& items, std::vector<CompactJson>* buffers, WriteOne write_one) {
+template <typename Items, typename WriteOne>
+void RenderParallel(const Items& items, std::vector<CompactJson>* buffers, WriteOne write_one) {
   if (buffers->size() < Workers()) *buffers = std::vector<CompactJson>(Workers());
   for (CompactJson& text : *buffers) text.Clear();
   ParallelFor(items.size(), 1024, [&](size_t begin, size_t end, size_t chunk) {

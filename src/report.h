@@ -186,7 +186,7 @@ struct VerifyReport {
   std::string replayed_from;     // the report whose DNS answers were used, "" when live
   std::string started_at, finished_at;  // ISO 8601 UTC
   std::vector<EndpointResult> endpoints;
-  std::vector<Finding> findings;
+  Findings findings;
   std::optional<SampleResult> sample;  // `verify --sample`: only the plan's endpoints are above
   std::optional<ProbeRun> probe;       // `verify --probe`
   // Endpoints handed to a sink instead of kept above (a streamed run), by verdict.

@@ -324,7 +324,7 @@ Status Verify(const VerifyInputs& in, VerifyReport* report) {
     done("probe");
   }
 
-  report->findings = Lint(m, in.graph, in.jurisdictions, in.profile);
+  for (Finding& f : Lint(m, in.graph, in.jurisdictions, in.profile)) report->findings.push_back(std::move(f));
   MeasuredChecks checks(m, in.graph, in.jurisdictions, in.operators, in.profile);
   AllowedCache allowed_cache(m);
   // Without a sink, one chunk: every endpoint stays in the report.

@@ -105,7 +105,7 @@ std::vector<std::string> Lines(const std::vector<EndpointResult>& endpoints) {
   return out;
 }
 
-std::vector<std::string> Lines(const std::vector<Finding>& findings) {
+std::vector<std::string> Lines(const Findings& findings) {
   std::vector<std::string> out;
   for (const Finding& f : findings) out.push_back(std::string(FindingStatusName(f.status)) + " " + f.kind + " " + f.subject + ": " + f.message);
   return out;
