@@ -2,80 +2,133 @@
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/breadth_first_search.hpp>
-#include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/filtered_graph.hpp>
+#include <boost/graph/graph_concepts.hpp>
+#include <boost/graph/graph_traits.hpp>
 #include <boost/graph/visitors.hpp>
+#include <boost/iterator/counting_iterator.hpp>
+#include <boost/iterator/iterator_facade.hpp>
 
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <utility>
 
 namespace residency {
 namespace {
 
-// The whole graph: vertices 0..N-1 are the manifest's nodes (the service first), the
-// endpoints follow, node by node in manifest order; membership edges (node -> endpoint)
-// and flow edges (node -> node). A vertex's and an edge's kind follow from the index, so
-// neither carries properties. Immutable, so in compressed sparse row form: 4 bytes a
-// vertex and 4 an edge, allocated once (an adjacency_list took 48 bytes a vertex in a
-// vector grown by doubling, a growing out-edge vector per node and a heap allocation per
-// edge's properties: ~80 MB of memory new to the process at a million endpoints).
-// 32-bit indices: a manifest of 2^32 endpoints would be 100 GB of text.
-using Graph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
-                                                 boost::no_property, uint32_t, uint32_t>;
-using Pair = std::pair<uint32_t, uint32_t>;
-
-// The whole graph's edges in order of source, as the CSR constructor reads them, in one
-// pass and stored nowhere else: each node's flows (`flows` sorted by source), then its
-// membership edges.
-class EdgesBySource {
+// The whole graph, as a Boost.Graph model over the manifest itself: vertices 0..N-1 are
+// the manifest's nodes (the service first), the endpoints follow, node by node in manifest
+// order; a node's out-edges are its flows (to nodes, in flow order) and then its membership
+// edges (to its endpoints, in manifest order); an endpoint has none. Nothing per endpoint
+// is stored: a vertex's kind and an edge's target follow from the index and two offsets
+// per node, so building it is linear in the nodes and flows, not in the endpoints (a
+// compressed sparse row copy took 8 bytes an endpoint, ~1 MB of memory new to the process
+// at 100,000 endpoints, which cost more than the rest of the build). 32-bit indices: a
+// manifest of 2^32 endpoints would be 100 GB of text.
+class ManifestGraph {
  public:
-  using iterator_category = std::input_iterator_tag;
-  using value_type = Pair;
-  using difference_type = std::ptrdiff_t;
-  using pointer = const Pair*;
-  using reference = const Pair&;
+  using Vertex = uint32_t;
+  struct Edge {
+    Vertex source = 0, target = 0;
+    bool operator==(const Edge&) const = default;
+  };
+  // Out-edge k of vertex v.
+  class OutEdgeIterator : public boost::iterator_facade<OutEdgeIterator, Edge, std::random_access_iterator_tag, Edge> {
+   public:
+    OutEdgeIterator() = default;
+    OutEdgeIterator(const ManifestGraph* g, Vertex v, uint32_t k) : g_(g), v_(v), k_(k) {}
 
-  // The first edge; with `end`, past the last.
-  EdgesBySource(const Manifest& m, const std::vector<Pair>& flows, bool end)
-      : m_(&m), flows_(&flows), node_(end ? m.nodes.size() : 0), flow_(end ? flows.size() : 0),
-        endpoint_vertex_(m.nodes.size()) {
-    Settle();
-  }
-  reference operator*() const { return edge_; }
-  pointer operator->() const { return &edge_; }
-  EdgesBySource& operator++() {
-    if (AtFlow()) ++flow_;
-    else ++member_;
-    Settle();
-    return *this;
-  }
-  bool operator==(const EdgesBySource& o) const { return node_ == o.node_ && flow_ == o.flow_ && member_ == o.member_; }
+   private:
+    friend class boost::iterator_core_access;
+    Edge dereference() const { return Edge{v_, g_->Target(v_, k_)}; }
+    bool equal(const OutEdgeIterator& o) const { return v_ == o.v_ && k_ == o.k_; }
+    void increment() { ++k_; }
+    void decrement() { --k_; }
+    void advance(std::ptrdiff_t n) { k_ = static_cast<uint32_t>(static_cast<std::ptrdiff_t>(k_) + n); }
+    std::ptrdiff_t distance_to(const OutEdgeIterator& o) const {
+      return static_cast<std::ptrdiff_t>(o.k_) - static_cast<std::ptrdiff_t>(k_);
+    }
+    const ManifestGraph* g_ = nullptr;
+    Vertex v_ = 0;
+    uint32_t k_ = 0;
+  };
+  using VertexIterator = boost::counting_iterator<Vertex>;
 
- private:
-  bool AtFlow() const { return flow_ < flows_->size() && (*flows_)[flow_].first == node_; }
-  // Makes edge_ the edge at the position, moving on to the next node with one left.
-  void Settle() {
-    for (; node_ < m_->nodes.size(); ++node_) {
-      if (AtFlow()) {
-        edge_ = (*flows_)[flow_];
-        return;
-      }
-      if (member_ < m_->nodes[node_].endpoints.size()) {
-        edge_ = Pair(static_cast<uint32_t>(node_), static_cast<uint32_t>(endpoint_vertex_ + member_));
-        return;
-      }
-      endpoint_vertex_ += member_;
-      member_ = 0;
+  ManifestGraph() = default;
+  // `flow_targets`: the flows' targets in order of source (stable), read where they are.
+  ManifestGraph(const Manifest& m, const std::vector<uint32_t>* flow_targets, std::vector<uint32_t> first_flow)
+      : flow_targets_(flow_targets), first_flow_(std::move(first_flow)), first_endpoint_(m.nodes.size() + 1) {
+    first_endpoint_[0] = static_cast<uint32_t>(m.nodes.size());
+    for (size_t n = 0; n < m.nodes.size(); ++n) {
+      first_endpoint_[n + 1] = first_endpoint_[n] + static_cast<uint32_t>(m.nodes[n].endpoints.size());
     }
   }
-  const Manifest* m_;
-  const std::vector<Pair>* flows_;
-  size_t node_, flow_, member_ = 0, endpoint_vertex_;
-  Pair edge_;
+
+  uint32_t nodes() const { return static_cast<uint32_t>(first_endpoint_.size() - 1); }
+  uint32_t vertex_count() const { return first_endpoint_.back(); }
+  uint32_t edge_count() const { return static_cast<uint32_t>(flow_targets_->size()) + vertex_count() - nodes(); }
+  uint32_t OutDegree(Vertex v) const {
+    if (v >= nodes()) return 0;
+    return first_flow_[v + 1] - first_flow_[v] + first_endpoint_[v + 1] - first_endpoint_[v];
+  }
+  Vertex Target(Vertex v, uint32_t k) const {
+    const uint32_t flows = first_flow_[v + 1] - first_flow_[v];
+    return k < flows ? (*flow_targets_)[first_flow_[v] + k] : first_endpoint_[v] + (k - flows);
+  }
+  // The endpoint at vertex `v` (>= nodes()): its node and its index there.
+  std::pair<size_t, size_t> EndpointAt(Vertex v) const {
+    auto next = std::upper_bound(first_endpoint_.begin(), first_endpoint_.end(), v);
+    size_t node = static_cast<size_t>(next - first_endpoint_.begin()) - 1;
+    return {node, v - first_endpoint_[node]};
+  }
+
+ private:
+  const std::vector<uint32_t>* flow_targets_ = nullptr;
+  std::vector<uint32_t> first_flow_;      // per node, and one past: index into *flow_targets_
+  std::vector<uint32_t> first_endpoint_;  // per node, and one past: its first endpoint's vertex
 };
+
+// Boost.Graph's free functions for ManifestGraph, found by argument-dependent lookup.
+std::pair<ManifestGraph::OutEdgeIterator, ManifestGraph::OutEdgeIterator> out_edges(ManifestGraph::Vertex v,
+                                                                                  const ManifestGraph& g) {
+  return {ManifestGraph::OutEdgeIterator(&g, v, 0), ManifestGraph::OutEdgeIterator(&g, v, g.OutDegree(v))};
+}
+uint32_t out_degree(ManifestGraph::Vertex v, const ManifestGraph& g) { return g.OutDegree(v); }
+ManifestGraph::Vertex source(const ManifestGraph::Edge& e, const ManifestGraph&) { return e.source; }
+ManifestGraph::Vertex target(const ManifestGraph::Edge& e, const ManifestGraph&) { return e.target; }
+std::pair<ManifestGraph::VertexIterator, ManifestGraph::VertexIterator> vertices(const ManifestGraph& g) {
+  return {ManifestGraph::VertexIterator(0), ManifestGraph::VertexIterator(g.vertex_count())};
+}
+uint32_t num_vertices(const ManifestGraph& g) { return g.vertex_count(); }
+
+}  // namespace
+}  // namespace residency
+
+namespace boost {
+template <>
+struct graph_traits<residency::ManifestGraph> {
+  using vertex_descriptor = residency::ManifestGraph::Vertex;
+  using edge_descriptor = residency::ManifestGraph::Edge;
+  using directed_category = directed_tag;
+  using edge_parallel_category = allow_parallel_edge_tag;  // two flows may join the same nodes
+  struct traversal_category : incidence_graph_tag, vertex_list_graph_tag {};
+  using out_edge_iterator = residency::ManifestGraph::OutEdgeIterator;
+  using vertex_iterator = residency::ManifestGraph::VertexIterator;
+  using degree_size_type = uint32_t;
+  using vertices_size_type = uint32_t;
+  using edges_size_type = uint32_t;
+  static vertex_descriptor null_vertex() { return std::numeric_limits<uint32_t>::max(); }
+};
+}  // namespace boost
+
+namespace residency {
+namespace {
+
+BOOST_CONCEPT_ASSERT((boost::IncidenceGraphConcept<ManifestGraph>));
+BOOST_CONCEPT_ASSERT((boost::VertexListGraphConcept<ManifestGraph>));
 
 // The nodes and the flows alone, where the searches run: each flow edge knows its flow,
 // whose categories live beside the graph (FlowGraph's edges are few).
@@ -100,7 +153,8 @@ struct CarriesCategory {
 }  // namespace
 
 struct ServiceGraph::Impl {
-  Graph graph;
+  std::vector<uint32_t> flow_targets;  // in order of source, read by `graph`
+  ManifestGraph graph;
   std::map<std::string, size_t, std::less<>> categories;
   std::vector<std::vector<bool>> carries;  // per flow edge, by category index
   // predecessor[c][v]: the vertex before v on a shortest path carrying category c from the
@@ -123,19 +177,21 @@ ServiceGraph::ServiceGraph(const Manifest& manifest) : manifest_(manifest), impl
       if (impl_->categories.find(c) == impl_->categories.end()) impl_->categories.emplace(c, impl_->categories.size());
     }
   }
-  size_t vertices = manifest.nodes.size();
-  for (const Node& n : manifest.nodes) vertices += n.endpoints.size();
-  std::vector<Pair> flows_by_source;
-  for (const Flow& f : manifest.flows) flows_by_source.emplace_back(static_cast<uint32_t>(f.from), static_cast<uint32_t>(f.to));
-  std::stable_sort(flows_by_source.begin(), flows_by_source.end(),
-                   [](const Pair& a, const Pair& b) { return a.first < b.first; });
-  impl_->graph = Graph(boost::edges_are_sorted, EdgesBySource(manifest, flows_by_source, false),
-                       EdgesBySource(manifest, flows_by_source, true), static_cast<uint32_t>(vertices),
-                       static_cast<uint32_t>(vertices - manifest.nodes.size() + manifest.flows.size()));
+  // The flows in order of source (stably: a node's flows keep their order), as counts per
+  // node and their targets.
+  const size_t nodes = manifest.nodes.size();
+  std::vector<uint32_t> first_flow(nodes + 1, 0);
+  for (const Flow& f : manifest.flows) ++first_flow[f.from + 1];
+  for (size_t n = 0; n < nodes; ++n) first_flow[n + 1] += first_flow[n];
+  impl_->flow_targets.resize(manifest.flows.size());
+  {
+    std::vector<uint32_t> next(first_flow.begin(), first_flow.end() - 1);
+    for (const Flow& f : manifest.flows) impl_->flow_targets[next[f.from]++] = static_cast<uint32_t>(f.to);
+  }
+  impl_->graph = ManifestGraph(manifest, &impl_->flow_targets, std::move(first_flow));
   // The flows also go into a graph of the nodes alone, where the searches below run: data
   // reaches nodes by flows only, and a search over the whole graph would walk every
   // endpoint's member edge once per category (a million at scale, out of the caches).
-  const size_t nodes = manifest.nodes.size();
   FlowGraph flows(nodes);
   for (const Flow& f : manifest.flows) {
     std::vector<bool>& carries = impl_->carries.emplace_back(impl_->categories.size());
@@ -193,23 +249,21 @@ std::vector<std::string> ServiceGraph::EndpointPath(const Endpoint& endpoint) co
 
 std::vector<std::string> ServiceGraph::Successors(size_t node) const {
   std::vector<std::string> out;
-  const size_t nodes = manifest_.nodes.size();
-  for (auto [e, end] = boost::out_edges(static_cast<uint32_t>(node), impl_->graph); e != end; ++e) {
-    size_t v = boost::target(*e, impl_->graph);
-    if (v < nodes) {
+  const ManifestGraph& g = impl_->graph;
+  for (auto [e, end] = out_edges(static_cast<uint32_t>(node), g); e != end; ++e) {
+    uint32_t v = target(*e, g);
+    if (v < g.nodes()) {
       out.push_back(manifest_.nodes[v].id);
-      continue;
+    } else {
+      auto [n, i] = g.EndpointAt(v);
+      out.push_back(manifest_.nodes[n].endpoints[i].qualified_id);
     }
-    // An endpoint: its node's endpoints are contiguous, so it is found by counting.
-    size_t first = nodes;
-    for (size_t n = 0; n < node; ++n) first += manifest_.nodes[n].endpoints.size();
-    out.push_back(manifest_.nodes[node].endpoints[v - first].qualified_id);
   }
   return out;
 }
 
-size_t ServiceGraph::vertex_count() const { return boost::num_vertices(impl_->graph); }
-size_t ServiceGraph::edge_count() const { return boost::num_edges(impl_->graph); }
+size_t ServiceGraph::vertex_count() const { return num_vertices(impl_->graph); }
+size_t ServiceGraph::edge_count() const { return impl_->graph.edge_count(); }
 
 std::string JoinPath(const std::vector<std::string>& path) {
   std::string out;

@@ -5,7 +5,10 @@
 // so that every diagnostic can name it: "acme-crm -> mailer -> mailer/smtp".
 //
 // The graph keeps a reference to the Manifest it was built from: the Manifest must
-// outlive it. Immutable after construction; Boost types stay inside graph.cc.
+// outlive it. The whole graph is a Boost.Graph model over the manifest's own nodes and
+// endpoints (built in time linear in the nodes and flows, whatever the endpoints); the
+// searches run on a Boost adjacency_list of the nodes and flows. Immutable after
+// construction; Boost types stay inside graph.cc.
 #ifndef RESIDENCY_GRAPH_H_
 #define RESIDENCY_GRAPH_H_
 
@@ -37,7 +40,7 @@ class ServiceGraph {
   std::vector<std::string> EndpointPath(const Endpoint& endpoint) const;
 
   // What node `node` points to: the nodes its flows go to (in flow order), then its
-  // endpoints (qualified ids, in manifest order). Linear in the nodes before it.
+  // endpoints (qualified ids, in manifest order).
   std::vector<std::string> Successors(size_t node) const;
 
   size_t vertex_count() const;
