@@ -29,7 +29,11 @@
 
 namespace residency {
 
-inline constexpr size_t kVerifyChunk = 65536;
+// Endpoints per chunk of a streamed run. Since the last chunk's memory is reused by the next
+// (verify.cc, parallel.h), a smaller chunk costs per-chunk overhead and saves memory new to
+// the process: at 16,384, 100k endpoints peak at 188 MiB (65,536: 352 MiB) and geolocate
+// 10-15% faster; at 8,192 the overhead showed (1M geolocate 2.9 -> 4.0 s).
+inline constexpr size_t kVerifyChunk = 16384;
 
 struct VerifyInputs {
   const Manifest& manifest;
