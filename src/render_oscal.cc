@@ -96,7 +96,7 @@ std::string AddressText(const AddressObservation& a) {
   if (!a.reason.empty()) s += " (" + a.reason + ")";
   s += ".";
   for (const SourceEvidence& src : a.sources) {
-    s += " " + src.source + " (" + src.kind + "): " + (src.country ? *src.country : "no answer") + ".";
+    s += " " + src.source + " (" + std::string(src.kind) + "): " + (src.country ? *src.country : "no answer") + ".";
   }
   if (a.as) s += " AS" + std::to_string(a.as->number) + " " + a.as->organisation + ".";
   if (a.feed) {

@@ -63,7 +63,7 @@ std::string_view VerdictName(Verdict v);
 
 struct SourceEvidence {
   std::string source;                  // "dbip"
-  std::string kind;                    // "country" | "operator-country"
+  std::string_view kind;               // "country" | "operator-country": static text (SourceKindName)
   std::optional<std::string> country;  // none: the source has no answer
   std::string prefix;                  // the source's network, "" when none
 };

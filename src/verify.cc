@@ -51,7 +51,7 @@ AddressObservation Observe(GeoAnswer&& a, const Jurisdictions& j) {
   o.sources.reserve(a.sources.size());
   for (SourceAnswer& s : a.sources) {
     if (s.kind == SourceKind::kOperatorCountry && s.country && registered.empty()) registered = *s.country;
-    o.sources.push_back(SourceEvidence{std::move(s.source), std::string(SourceKindName(s.kind)), std::move(s.country),
+    o.sources.push_back(SourceEvidence{std::move(s.source), SourceKindName(s.kind), std::move(s.country),
                                        s.prefix ? s.prefix->ToString() : ""});
   }
   if (a.feed) {
