@@ -219,10 +219,14 @@ void RenderVerifyJson(const VerifyReport& report, std::ostream& out);
 // rendered on every core. A chunk is written to `out` by a thread of its own while the
 // next is verified: `out` must outlive the stream and be left alone until End returns.
 // `written`, when given, is called after each chunk, and each piece of the findings, has
-// gone to `out` (a report file writes behind there, ReportFile::WriteBehind).
+// gone to `out` (a report file writes behind there, ReportFile::WriteBehind). The
+// findings are rendered and written `findings_per_piece` at a time, so that their text is
+// never all in memory (tests make the pieces small).
+inline constexpr size_t kFindingsPerPiece = 32768;
 class VerifyJsonStream {
  public:
-  explicit VerifyJsonStream(std::ostream& out, std::function<void()> written = nullptr);
+  explicit VerifyJsonStream(std::ostream& out, std::function<void()> written = nullptr,
+                            size_t findings_per_piece = kFindingsPerPiece);
   ~VerifyJsonStream();
   VerifyJsonStream(const VerifyJsonStream&) = delete;
   VerifyJsonStream& operator=(const VerifyJsonStream&) = delete;

@@ -73,7 +73,8 @@ void VerifyOnce(const Manifest& m, const std::string& profile_name, size_t chunk
                   [] { return std::string("2026-11-29T00:00:00Z"); }};
   std::ostringstream json;
   size_t chunks = 0, written = 0;  // written: on the stream's writing thread, read after End
-  VerifyJsonStream stream(json, [&written] { ++written; });
+  // Findings in pieces as small as the chunks, so that several pieces are written.
+  VerifyJsonStream stream(json, [&written] { ++written; }, chunk);
   if (chunk) {
     in.chunk = chunk;
     in.sink = [&](const VerifyReport& so_far, const std::vector<EndpointResult>& c) {
@@ -86,9 +87,9 @@ void VerifyOnce(const Manifest& m, const std::string& profile_name, size_t chunk
   REQUIRE_MESSAGE(s.ok(), s.message());
   if (chunk) {
     REQUIRE(stream.End(out->report).ok());
-    // Each chunk handed on once written (ReportFile::WriteBehind), and End's findings too.
-    CHECK(written >= chunks);
-    CHECK(written <= chunks + Workers());
+    // Each chunk handed on once written (ReportFile::WriteBehind), and each piece of the
+    // findings too.
+    CHECK(written == chunks + (out->report.findings.size() + chunk - 1) / chunk);
   } else {
     RenderVerifyJson(out->report, json);
   }
