@@ -37,7 +37,7 @@ struct VerifyOptions {
   std::string geodb_dir;
   std::string dns;              // HOST:PORT[,HOST:PORT...]; empty: resolv.conf
   std::string replay;           // an earlier JSON report whose DNS answers are used
-  int concurrency = 2000;       // names resolved at once
+  int concurrency = 500;        // names resolved at once (ResolverOptions says why)
   int timeout_ms = 2000;        // per DNS try
   bool timings = false;         // per-stage time, rate and peak RSS on stderr
   std::string sample;           // a plan of `residency sample` (JSON): verify only its endpoints
