@@ -417,9 +417,9 @@ void WriteEndpoint(W& w, const std::string& manifest_path, const EndpointResult&
 }
 
 // Array elements rendered on every core: each thread writes its contiguous run of
-// items[first, last) as compact JSON into its own buffer (CompactJson: the same bytes as RapidJSON's Writer at
-// a fraction of the cost), so that the buffers, in order, are the elements, comma-separated
-// within each buffer. The caller keeps `buffers` from use to use, so their memory is
+// items[first, last) as compact JSON into its own buffer (CompactJson: the same bytes as
+// RapidJSON's Writer at a fraction of the cost), so that the buffers, in order, are the
+// elements, comma-separated within each buffer. The caller keeps `buffers` from use to use, so their memory is
 // allocated (and faulted in) once.
 template <typename Items, typename WriteOne>
 void RenderParallel(const Items& items, size_t first, size_t last, std::vector<CompactJson>* buffers,
