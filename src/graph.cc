@@ -57,10 +57,14 @@ class ManifestGraph {
   };
   using VertexIterator = boost::counting_iterator<Vertex>;
 
-  ManifestGraph() = default;
-  // `flow_targets`: the flows' targets in order of source (stable), read where they are.
-  ManifestGraph(const Manifest& m, const std::vector<uint32_t>* flow_targets, std::vector<uint32_t> first_flow)
-      : flow_targets_(flow_targets), first_flow_(std::move(first_flow)), first_endpoint_(m.nodes.size() + 1) {
+  // The flows counted into order of source (stably: a node's flows keep their order), and
+  // each node's first endpoint vertex.
+  explicit ManifestGraph(const Manifest& m)
+      : flow_targets_(m.flows.size()), first_flow_(m.nodes.size() + 1, 0), first_endpoint_(m.nodes.size() + 1) {
+    for (const Flow& f : m.flows) ++first_flow_[f.from + 1];
+    for (size_t n = 0; n < m.nodes.size(); ++n) first_flow_[n + 1] += first_flow_[n];
+    std::vector<uint32_t> next(first_flow_.begin(), first_flow_.end() - 1);
+    for (const Flow& f : m.flows) flow_targets_[next[f.from]++] = static_cast<uint32_t>(f.to);
     first_endpoint_[0] = static_cast<uint32_t>(m.nodes.size());
     for (size_t n = 0; n < m.nodes.size(); ++n) {
       first_endpoint_[n + 1] = first_endpoint_[n] + static_cast<uint32_t>(m.nodes[n].endpoints.size());
@@ -69,14 +73,14 @@ class ManifestGraph {
 
   uint32_t nodes() const { return static_cast<uint32_t>(first_endpoint_.size() - 1); }
   uint32_t vertex_count() const { return first_endpoint_.back(); }
-  uint32_t edge_count() const { return static_cast<uint32_t>(flow_targets_->size()) + vertex_count() - nodes(); }
+  uint32_t edge_count() const { return static_cast<uint32_t>(flow_targets_.size()) + vertex_count() - nodes(); }
   uint32_t OutDegree(Vertex v) const {
     if (v >= nodes()) return 0;
     return first_flow_[v + 1] - first_flow_[v] + first_endpoint_[v + 1] - first_endpoint_[v];
   }
   Vertex Target(Vertex v, uint32_t k) const {
     const uint32_t flows = first_flow_[v + 1] - first_flow_[v];
-    return k < flows ? (*flow_targets_)[first_flow_[v] + k] : first_endpoint_[v] + (k - flows);
+    return k < flows ? flow_targets_[first_flow_[v] + k] : first_endpoint_[v] + (k - flows);
   }
   // The endpoint at vertex `v` (>= nodes()): its node and its index there.
   std::pair<size_t, size_t> EndpointAt(Vertex v) const {
@@ -86,8 +90,8 @@ class ManifestGraph {
   }
 
  private:
-  const std::vector<uint32_t>* flow_targets_ = nullptr;
-  std::vector<uint32_t> first_flow_;      // per node, and one past: index into *flow_targets_
+  std::vector<uint32_t> flow_targets_;    // the flows' targets, in order of source
+  std::vector<uint32_t> first_flow_;      // per node, and one past: index into flow_targets_
   std::vector<uint32_t> first_endpoint_;  // per node, and one past: its first endpoint's vertex
 };
 
@@ -153,7 +157,7 @@ struct CarriesCategory {
 }  // namespace
 
 struct ServiceGraph::Impl {
-  std::vector<uint32_t> flow_targets;  // in order of source, read by `graph`
+  explicit Impl(const Manifest& m) : graph(m) {}
   ManifestGraph graph;
   std::map<std::string, size_t, std::less<>> categories;
   std::vector<std::vector<bool>> carries;  // per flow edge, by category index
@@ -168,7 +172,7 @@ struct ServiceGraph::Impl {
   }
 };
 
-ServiceGraph::ServiceGraph(const Manifest& manifest) : manifest_(manifest), impl_(std::make_unique<Impl>()) {
+ServiceGraph::ServiceGraph(const Manifest& manifest) : manifest_(manifest), impl_(std::make_unique<Impl>(manifest)) {
   // The categories the flows carry. One that no flow carries reaches no node but the
   // service, which Reaches answers without an index; so the endpoints' categories need not
   // be read here (at a million endpoints that pass was a cache miss per endpoint).
@@ -177,18 +181,7 @@ ServiceGraph::ServiceGraph(const Manifest& manifest) : manifest_(manifest), impl
       if (impl_->categories.find(c) == impl_->categories.end()) impl_->categories.emplace(c, impl_->categories.size());
     }
   }
-  // The flows in order of source (stably: a node's flows keep their order), as counts per
-  // node and their targets.
   const size_t nodes = manifest.nodes.size();
-  std::vector<uint32_t> first_flow(nodes + 1, 0);
-  for (const Flow& f : manifest.flows) ++first_flow[f.from + 1];
-  for (size_t n = 0; n < nodes; ++n) first_flow[n + 1] += first_flow[n];
-  impl_->flow_targets.resize(manifest.flows.size());
-  {
-    std::vector<uint32_t> next(first_flow.begin(), first_flow.end() - 1);
-    for (const Flow& f : manifest.flows) impl_->flow_targets[next[f.from]++] = static_cast<uint32_t>(f.to);
-  }
-  impl_->graph = ManifestGraph(manifest, &impl_->flow_targets, std::move(first_flow));
   // The flows also go into a graph of the nodes alone, where the searches below run: data
   // reaches nodes by flows only, and a search over the whole graph would walk every
   // endpoint's member edge once per category (a million at scale, out of the caches).
