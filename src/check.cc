@@ -138,6 +138,12 @@ struct MeasuredChecks::State {
 
 namespace {
 
+// Appends `from`'s findings to `to` a finding at a time, giving `from`'s blocks back as they
+// empty, so that `to`'s blocks are taken from the memory just given back.
+void MoveAll(Findings* from, Findings* to) {
+  for (; !from->empty(); from->pop_front()) to->push_back(std::move(from->front()));
+}
+
 void AddFinding(std::vector<Finding>* out, const CheckRule& rule, const EndpointResult& r, std::string message) {
   out->push_back(Finding{rule.check, rule.status, r.id, rule.requirements, r.path, std::move(message), r.ref});
 }
@@ -364,9 +370,7 @@ void MeasuredChecks::State::FinishBackupSameSite(const CheckRule& rule, Findings
                                     graph.EndpointPath(e), std::move(message), e.ref});
     }
   });
-  for (Findings& part : parts) {
-    for (; !part.empty(); part.pop_front()) out->push_back(std::move(part.front()));
-  }
+  for (Findings& part : parts) MoveAll(&part, out);
 }
 
 MeasuredChecks::MeasuredChecks(const Manifest& manifest, const ServiceGraph& graph, const Jurisdictions& jurisdictions,
@@ -428,11 +432,7 @@ void MeasuredChecks::Finish(Findings* out) {
     if (rule.check == "jurisdiction-exposure" && s.exposure_within) s.FinishAsExposure(rule, &s.findings[k]);
     if (rule.check == "backup-same-site") s.FinishBackupSameSite(rule, &s.findings[k]);
   }
-  // Moved a finding at a time, each rule's blocks given back as they empty: the report's
-  // blocks are taken from the memory just given back.
-  for (Findings& f : s.findings) {
-    for (; !f.empty(); f.pop_front()) out->push_back(std::move(f.front()));
-  }
+  for (Findings& f : s.findings) MoveAll(&f, out);
 }
 
 
