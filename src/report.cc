@@ -419,8 +419,8 @@ void WriteEndpoint(W& w, const std::string& manifest_path, const EndpointResult&
 // Array elements rendered on every core: each thread writes its contiguous run of
 // items[first, last) as compact JSON into its own buffer (CompactJson: the same bytes as
 // RapidJSON's Writer at a fraction of the cost), so that the buffers, in order, are the
-// elements, comma-separated within each buffer. The caller keeps `buffers` from use to use, so their memory is
-// allocated (and faulted in) once.
+// elements, comma-separated within each buffer. The caller keeps `buffers` from use to use,
+// so their memory is allocated (and faulted in) once.
 template <typename Items, typename WriteOne>
 void RenderParallel(const Items& items, size_t first, size_t last, std::vector<CompactJson>* buffers,
                     WriteOne write_one) {
@@ -683,6 +683,14 @@ struct VerifyJsonStream::Impl {
     }
     Written();
   }
+  // Starts writing the rendered buffers on a thread of their own (WriteRendered); the next
+  // to touch `out` or the buffers waits for it (Wait).
+  void StartWrite(bool* any) {
+    writing = std::async(std::launch::async, [this, any] {
+      WriteRendered(any);
+      return static_cast<bool>(out);
+    });
+  }
   void Written() {
     out.flush();
     if (on_written) on_written();
@@ -700,10 +708,7 @@ Status VerifyJsonStream::Endpoints(const VerifyReport& r, const std::vector<Endp
   im.Begin(r);
   RenderParallel(chunk, 0, chunk.size(), &im.buffers,
                  [&r](CompactJson& text, const EndpointResult& e) { WriteEndpoint(text, r.manifest_path, e); });
-  im.writing = std::async(std::launch::async, [&im] {
-    im.WriteRendered(&im.any_endpoint);
-    return static_cast<bool>(im.out);
-  });
+  im.StartWrite(&im.any_endpoint);
   return Status::Ok();
 }
 
@@ -724,10 +729,7 @@ Status VerifyJsonStream::End(const VerifyReport& r) {
     im.Wait();  // the buffers' last text written
     RenderParallel(r.findings, first, std::min(r.findings.size(), first + im.findings_per_piece), &im.buffers,
                    [&r](CompactJson& text, const Finding& f) { WriteFinding(text, r.manifest_path, f); });
-    im.writing = std::async(std::launch::async, [&im, &any] {
-      im.WriteRendered(&any);
-      return static_cast<bool>(im.out);
-    });
+    im.StartWrite(&any);
   }
   im.Wait();
   im.w.EndArray();
