@@ -78,8 +78,8 @@ class Resolver {
 struct ResolverOptions {
   std::vector<std::string> servers;  // "HOST:PORT" or "HOST"; empty: /etc/resolv.conf
   // Names in flight at once, two questions each. More (2000) overran the receive buffer of
-  // a loopback NSD (UDP receive-buffer errors in one run of three, docs/resolve.md), and a
-  // dropped question waits for its retry timeout: the run took 2.5 s where it took 1.1.
+  // a loopback NSD (UDP receive-buffer errors in the slow runs, docs/resolve.md), and a
+  // dropped question waits for its retry timeout: the run took 2.4 s where it took 1.1.
   int concurrency = 500;
   int timeout_ms = 2000;             // per try
   int tries = 2;
