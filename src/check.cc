@@ -11,7 +11,7 @@
 #include <optional>
 #include <set>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace residency {
 namespace {
@@ -59,15 +59,43 @@ std::set<std::string> SignificantWords(std::string_view name) {
   return words;
 }
 
-// The site of an address for backup-same-site: a provider region from the feed, else the
-// network the first country source names; "" when neither is known.
-std::string Site(const AddressObservation& o) {
-  if (o.feed && o.feed->scope == "regional") return o.feed->provider + ":" + o.feed->region;
-  for (const SourceEvidence& s : o.sources) {
-    if (s.kind == "country" && !s.prefix.empty()) return "net:" + s.prefix;
+// The site of an address for backup-same-site, written over *site: a provider region from
+// the feed, else the network the first country source names; false (and "") when neither
+// is known. Into a string the caller keeps: the sites of a million addresses are few.
+bool Site(const AddressObservation& o, std::string* site) {
+  site->clear();
+  if (o.feed && o.feed->scope == "regional") {
+    *site += o.feed->provider;
+    *site += ':';
+    *site += o.feed->region;
+    return true;
   }
-  return "";
+  for (const SourceEvidence& s : o.sources) {
+    if (s.kind == "country" && !s.prefix.empty()) {
+      *site += "net:";
+      *site += s.prefix;
+      return true;
+    }
+  }
+  return false;
 }
+
+// Sites by number, each text held once (backup-same-site compares numbers).
+class SiteTable {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;  // no site known
+  uint32_t Intern(const std::string& site) {
+    auto [it, fresh] = ids_.try_emplace(site, static_cast<uint32_t>(names_.size()));
+    if (fresh) names_.push_back(site);
+    return it->second;
+  }
+  const std::string& Name(uint32_t id) const { return names_[id]; }
+  size_t size() const { return names_.size(); }
+
+ private:
+  std::unordered_map<std::string, uint32_t> ids_;
+  std::vector<std::string> names_;
+};
 
 }  // namespace
 
@@ -84,9 +112,8 @@ struct MeasuredChecks::State {
   // What jurisdiction-exposure and backup-same-site take from a run of a chunk's
   // endpoints: gathered on every core (Gather), kept in endpoint order (Keep).
   struct Notes;
-  void Gather(bool exposure, bool sites, size_t begin, size_t end, Notes* notes) const;
+  void Gather(bool exposure, bool backup_sites, size_t begin, size_t end, Notes* notes) const;
   void Keep(Notes&& notes);
-  void FinishAsExposure(const CheckRule& rule, Findings* out);
   void FinishBackupSameSite(const CheckRule& rule, Findings* out);
 
   const Manifest& manifest;
@@ -117,23 +144,37 @@ struct MeasuredChecks::State {
   }
   std::set<std::string> declared_ids, declared_words;
 
-  // jurisdiction-exposure: per node, each AS registered outside and the endpoints on it.
+  // jurisdiction-exposure: per node, each AS registered outside and the endpoints on it
+  // (the manifest's: their ids are read when the finding is written). A node's findings are
+  // written once the chunks have passed its last endpoint (ConcludeExposures), while what
+  // they say is still in the caches, and its notes are dropped.
   struct Exposure {
     AsEvidence as;
-    std::vector<std::string> endpoints;
+    std::vector<const Endpoint*> endpoints;
   };
   std::map<size_t, std::vector<Exposure>> exposures;
   std::optional<Location> exposure_within;
   bool exposure_parsed = false;
+  // Writes the findings of every node before `end` (every node when `end` is none).
+  void ConcludeExposures(std::optional<size_t> end);
 
-  // backup-same-site: the sites of storage, and each backup endpoint's addresses and sites.
-  std::unordered_set<std::string> storage_sites;  // only asked whether it holds a site
+  // backup-same-site: the sites of storage, and each backup endpoint's addresses and
+  // sites, as numbers in one table (a quarter of a million backups at 1M endpoints are read
+  // again in Finish: 24 bytes an address, not two strings).
+  SiteTable sites;
+  std::vector<bool> storage_site;  // per site number
+  struct BackupAddress {
+    IpAddress ip;
+    uint32_t site;  // SiteTable::kNone when unknown
+  };
   // The endpoint's id, path and position are the manifest's, taken when a finding is made.
   struct Backup {
     const Endpoint* endpoint;
-    std::vector<std::pair<std::string, std::string>> sites;  // address, site ("" unknown)
+    size_t first;  // its addresses: backup_addresses[first, first + count)
+    size_t count;
   };
   std::vector<Backup> backups;
+  std::vector<BackupAddress> backup_addresses;
 };
 
 namespace {
@@ -284,11 +325,15 @@ void MeasuredChecks::State::UndisclosedOperator(const CheckRule& rule, size_t be
 
 struct MeasuredChecks::State::Notes {
   std::vector<std::pair<size_t, const AsEvidence*>> exposed;  // (endpoint, its AS registered outside)
-  std::vector<std::string> storage_sites;
-  std::vector<Backup> backups;
+  // Sites numbered in this part's own table (Keep numbers them in the state's).
+  SiteTable sites;
+  std::vector<bool> storage;  // per site: seen on a storage endpoint
+  std::vector<Backup> backups;  // first: into backup_addresses here
+  std::vector<BackupAddress> backup_addresses;
 };
 
-void MeasuredChecks::State::Gather(bool exposure, bool sites, size_t begin, size_t end, Notes* notes) const {
+void MeasuredChecks::State::Gather(bool exposure, bool backup_sites, size_t begin, size_t end, Notes* notes) const {
+  std::string site;
   for (size_t i = begin; i < end; ++i) {
     const EndpointResult& r = (*results)[i];
     if (exposure) {
@@ -298,16 +343,20 @@ void MeasuredChecks::State::Gather(bool exposure, bool sites, size_t begin, size
         }
       }
     }
-    if (!sites) continue;
+    if (!backup_sites) continue;
     Activity activity = (*endpoints)[i]->activity;
     if (activity == Activity::kStorage) {
       for (const AddressObservation& o : r.observed) {
-        if (std::string site = Site(o); !site.empty()) notes->storage_sites.push_back(std::move(site));
+        if (!Site(o, &site)) continue;
+        uint32_t id = notes->sites.Intern(site);
+        if (id >= notes->storage.size()) notes->storage.resize(id + 1);
+        notes->storage[id] = true;
       }
     } else if (activity == Activity::kBackup && !r.observed.empty()) {
-      Backup b{(*endpoints)[i], {}};
-      for (const AddressObservation& o : r.observed) b.sites.emplace_back(o.ip.ToString(), Site(o));
-      notes->backups.push_back(std::move(b));
+      notes->backups.push_back(Backup{(*endpoints)[i], notes->backup_addresses.size(), r.observed.size()});
+      for (const AddressObservation& o : r.observed) {
+        notes->backup_addresses.push_back(BackupAddress{o.ip, Site(o, &site) ? notes->sites.Intern(site) : SiteTable::kNone});
+      }
     }
   }
 }
@@ -315,34 +364,59 @@ void MeasuredChecks::State::Gather(bool exposure, bool sites, size_t begin, size
 void MeasuredChecks::State::Keep(Notes&& notes) {
   // One finding per node and AS: the same network under every endpoint says it once.
   for (const auto& [i, as] : notes.exposed) {
-    const EndpointResult& r = (*results)[i];
-    std::vector<Exposure>& list = exposures[(*endpoints)[i]->node];
+    const Endpoint* endpoint = (*endpoints)[i];
+    std::vector<Exposure>& list = exposures[endpoint->node];
     const auto* network = as;  // a structured binding cannot be captured before clang 16
     auto it = std::find_if(list.begin(), list.end(), [network](const Exposure& x) {
       return x.as.number == network->number && x.as.registered_country == network->registered_country;
     });
     if (it == list.end()) it = list.insert(list.end(), Exposure{*as, {}});
     // Notes come in manifest order: an endpoint already listed is the last one.
-    if (it->endpoints.empty() || it->endpoints.back() != r.id) it->endpoints.push_back(r.id);
+    if (it->endpoints.empty() || it->endpoints.back() != endpoint) it->endpoints.push_back(endpoint);
   }
-  for (std::string& site : notes.storage_sites) storage_sites.insert(std::move(site));
-  std::move(notes.backups.begin(), notes.backups.end(), std::back_inserter(backups));
+  std::vector<uint32_t> number(notes.sites.size());  // the part's site numbers in the state's table
+  for (uint32_t id = 0; id < number.size(); ++id) number[id] = sites.Intern(notes.sites.Name(id));
+  storage_site.resize(sites.size());
+  for (uint32_t id = 0; id < notes.storage.size(); ++id) {
+    if (notes.storage[id]) storage_site[number[id]] = true;
+  }
+  const size_t offset = backup_addresses.size();
+  for (BackupAddress a : notes.backup_addresses) {
+    if (a.site != SiteTable::kNone) a.site = number[a.site];
+    backup_addresses.push_back(a);
+  }
+  for (Backup b : notes.backups) {
+    b.first += offset;
+    backups.push_back(b);
+  }
 }
 
-void MeasuredChecks::State::FinishAsExposure(const CheckRule& rule, Findings* out) {
-  for (const auto& [n, list] : exposures) {
-    const Node& node = manifest.nodes[n];
-    for (const Exposure& x : list) {
-      std::vector<std::string> path = graph.PathTo(n, "customer");
-      if (path.empty()) path = {node.id};
-      out->push_back(Finding{
-          rule.check, rule.status, node.id, rule.requirements, path,
-          "the network of " + Join(x.endpoints) + " is announced by AS" + std::to_string(x.as.number) + " " +
-              x.as.organisation + ", registered in " + x.as.registered_country + ", outside " +
-              exposure_within->text + ": the network's operator answers to that jurisdiction",
-          node.ref});
+void MeasuredChecks::State::ConcludeExposures(std::optional<size_t> end) {
+  const auto stop = end ? exposures.lower_bound(*end) : exposures.end();
+  if (stop == exposures.begin()) return;
+  for (size_t k = 0; k < profile.rules.size(); ++k) {
+    const CheckRule& rule = profile.rules[k];
+    if (rule.check != "jurisdiction-exposure" || !exposure_within) continue;
+    for (auto at = exposures.begin(); at != stop; ++at) {
+      const size_t n = at->first;
+      const Node& node = manifest.nodes[n];
+      for (const Exposure& x : at->second) {
+        std::vector<std::string> path = graph.PathTo(n, "customer");
+        if (path.empty()) path = {node.id};
+        std::string message = "the network of ";
+        for (size_t i = 0; i < x.endpoints.size(); ++i) {
+          if (i) message += ", ";
+          message += x.endpoints[i]->qualified_id;
+        }
+        message += " is announced by AS" + std::to_string(x.as.number) + " " + x.as.organisation + ", registered in " +
+                   x.as.registered_country + ", outside " + exposure_within->text +
+                   ": the network's operator answers to that jurisdiction";
+        findings[k].push_back(Finding{rule.check, rule.status, node.id, rule.requirements, std::move(path),
+                                      std::move(message), node.ref});
+      }
     }
   }
+  exposures.erase(exposures.begin(), stop);
 }
 
 void MeasuredChecks::State::FinishBackupSameSite(const CheckRule& rule, Findings* out) {
@@ -356,12 +430,14 @@ void MeasuredChecks::State::FinishBackupSameSite(const CheckRule& rule, Findings
       const Endpoint& e = *b.endpoint;
       shared.clear();
       bool all = true;
-      for (const auto& [ip, s] : b.sites) {
-        if (s.empty() || !storage_sites.count(s)) {
+      for (size_t k = b.first; k < b.first + b.count; ++k) {
+        const BackupAddress& a = backup_addresses[k];
+        if (a.site == SiteTable::kNone || !storage_site[a.site]) {
           all = false;
           break;
         }
-        shared.push_back(ip + " in " + (s.rfind("net:", 0) == 0 ? "network " + s.substr(4) : s));
+        const std::string& s = sites.Name(a.site);
+        shared.push_back(a.ip.ToString() + " in " + (s.rfind("net:", 0) == 0 ? "network " + s.substr(4) : s));
       }
       if (!all) continue;
       std::string message = "backups at " + e.qualified_id + " are observed at the same site as primary storage: ";
@@ -421,15 +497,17 @@ void MeasuredChecks::Add(const std::vector<const Endpoint*>& endpoints, const st
     }
   }
   for (State::Notes& n : notes) s.Keep(std::move(n));
+  // Endpoints come in manifest order, node by node: every node before the last one's is complete.
+  if (!endpoints.empty()) s.ConcludeExposures(endpoints.back()->node);
   s.endpoints = nullptr;
   s.results = nullptr;
 }
 
 void MeasuredChecks::Finish(Findings* out) {
   State& s = *state_;
+  s.ConcludeExposures(std::nullopt);
   for (size_t k = 0; k < s.profile.rules.size(); ++k) {
     const CheckRule& rule = s.profile.rules[k];
-    if (rule.check == "jurisdiction-exposure" && s.exposure_within) s.FinishAsExposure(rule, &s.findings[k]);
     if (rule.check == "backup-same-site") s.FinishBackupSameSite(rule, &s.findings[k]);
   }
   for (Findings& f : s.findings) MoveAll(&f, out);
