@@ -229,3 +229,44 @@ TEST_CASE("backups observed at the storage site are a warning") {
 }
 
 }  // namespace residency
+
+namespace residency {
+
+TEST_CASE("backup-same-site: a backup before its storage in the manifest is reported, chunk by chunk, in order") {
+  // copy1 comes before the storage on its site (judged at the end), copy2 after it (judged
+  // as its chunk is added), elsewhere on another site (never reported).
+  Fixture f("Sarnia Hosting GmbH",
+            R"({"id": "copy1", "host": "c1.example", "activity": "backup", "data": ["customer"]},
+               {"id": "primary", "host": "p.example", "activity": "storage", "data": ["customer"]},
+               {"id": "copy2", "host": "c2.example", "activity": "backup", "data": ["customer"]},
+               {"id": "elsewhere", "host": "e.example", "activity": "backup", "data": ["customer"]})",
+            {Obs("192.0.2.1", {"DE", "DE"}, "regional", "DE")});
+  f.results[3].observed = Observations{[] {
+    AddressObservation o = Obs("192.0.2.9", {"DE", "DE"}, "regional", "DE");
+    o.feed->region = "eu-central-2";
+    return o;
+  }()};
+  Profile p;
+  Diagnostic error;
+  REQUIRE(LoadProfile("eucs-substantial", TestJurisdictions(), &p, &error));
+  auto same_site = [](const std::vector<Finding>& all) {
+    std::vector<std::string> out;
+    for (const Finding& x : all) {
+      if (x.kind == "backup-same-site") out.push_back(x.subject + ": " + x.message);
+    }
+    return out;
+  };
+  std::vector<Finding> whole = CheckObservations(
+      CheckInputs{f.manifest, *f.graph, TestJurisdictions(), TestOperators(), f.endpoints, f.results}, p);
+  MeasuredChecks checks(f.manifest, *f.graph, TestJurisdictions(), TestOperators(), p);
+  for (size_t i = 0; i < f.results.size(); ++i) checks.Add({f.endpoints[i]}, {f.results[i]});
+  Findings streamed;
+  checks.Finish(&streamed);
+  std::vector<std::string> want = {
+      "s/copy1: backups at s/copy1 are observed at the same site as primary storage: 192.0.2.1 in aws:eu-central-1",
+      "s/copy2: backups at s/copy2 are observed at the same site as primary storage: 192.0.2.1 in aws:eu-central-1"};
+  CHECK(same_site(whole) == want);
+  CHECK(same_site(std::vector<Finding>(streamed.begin(), streamed.end())) == want);
+}
+
+}  // namespace residency
