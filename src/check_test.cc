@@ -233,8 +233,8 @@ TEST_CASE("backups observed at the storage site are a warning") {
 namespace residency {
 
 TEST_CASE("backup-same-site: a backup before its storage in the manifest is reported, chunk by chunk, in order") {
-  // copy1 comes before the storage on its site (judged at the end), copy2 after it (judged
-  // as its chunk is added), elsewhere on another site (never reported).
+  // copy1 comes before the storage on its site, copy2 after it, elsewhere is on another
+  // site: added one endpoint at a time, the storage site is not yet known when copy1 comes.
   Fixture f("Sarnia Hosting GmbH",
             R"({"id": "copy1", "host": "c1.example", "activity": "backup", "data": ["customer"]},
                {"id": "primary", "host": "p.example", "activity": "storage", "data": ["customer"]},
