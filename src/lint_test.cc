@@ -83,7 +83,13 @@ TEST_CASE("each gap is a finding under the profiles that ask for it") {
   const std::string no_metadata = Edit(Edit(Edit(kComplete, R"("account", "metadata", "derived"])", R"("account"])"),
                                             R"("derived", "metadata", "account"], "locations": ["aws:eu-central-1"])", R"("account"], "locations": ["aws:eu-central-1"])"),
                                        R"("derived", "metadata", "account"], "locations": ["aws:eu-west-1"])", R"("account"], "locations": ["aws:eu-west-1"])");
+  // Customer data stored by an endpoint only: no declaration says where it is stored, or
+  // where its backups are.
+  const std::string stored_undeclared =
+      Edit(Edit(kComplete, R"({"activity": "storage", "data": ["customer", "derived")", R"({"activity": "storage", "data": ["derived")"),
+           R"({"activity": "backup", "data": ["customer", "derived")", R"({"activity": "backup", "data": ["derived")");
   const Case cases[] = {
+      {"stored by an endpoint only", stored_undeclared, "eucs-basic", V{"fail backup-undeclared svc", "fail undisclosed-use store/bucket"}},
       {"administration, substantial", no_admin, "eucs-substantial", V{"fail activity-undeclared svc"}},
       {"administration, basic", no_admin, "eucs-basic", V{}},
       {"administration, secnumcloud", no_admin, "secnumcloud-3.2", V{}},
