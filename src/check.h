@@ -61,10 +61,11 @@ std::vector<Finding> CheckObservations(const CheckInputs& in, const Profile& pro
 
 // The same checks over endpoints that arrive a chunk at a time, in manifest order (verify
 // streams large runs and keeps no chunk once it is written). Checks of one endpoint at a
-// time run as each chunk is added; jurisdiction-exposure (per node and AS) and
-// backup-same-site (storage sites across the whole service) keep compact facts and
-// conclude in Finish. The findings are those of CheckObservations over all endpoints, in
-// the same order. Everything passed to the constructor must outlive the object.
+// time run as each chunk is added; jurisdiction-exposure (per node and AS) keeps compact
+// facts until the chunks have passed the node, backup-same-site (storage sites across the
+// whole service) until Finish. The findings are those of CheckObservations over all
+// endpoints, in the same order. Everything passed to the constructor must outlive the
+// object.
 class MeasuredChecks {
  public:
   MeasuredChecks(const Manifest& manifest, const ServiceGraph& graph, const Jurisdictions& jurisdictions,
