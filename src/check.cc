@@ -400,9 +400,9 @@ void MeasuredChecks::State::ConcludeExposures(std::optional<size_t> end) {
     for (auto at = exposures.begin(); at != stop; ++at) {
       const size_t n = at->first;
       const Node& node = manifest.nodes[n];
+      std::vector<std::string> path = graph.PathTo(n, "customer");  // the node's, for each of its findings
+      if (path.empty()) path = {node.id};
       for (const Exposure& x : at->second) {
-        std::vector<std::string> path = graph.PathTo(n, "customer");
-        if (path.empty()) path = {node.id};
         std::string message = "the network of ";
         for (size_t i = 0; i < x.endpoints.size(); ++i) {
           if (i) message += ", ";
@@ -411,8 +411,8 @@ void MeasuredChecks::State::ConcludeExposures(std::optional<size_t> end) {
         message += " is announced by AS" + std::to_string(x.as.number) + " " + x.as.organisation + ", registered in " +
                    x.as.registered_country + ", outside " + exposure_within->text +
                    ": the network's operator answers to that jurisdiction";
-        findings[k].push_back(Finding{rule.check, rule.status, node.id, rule.requirements, std::move(path),
-                                      std::move(message), node.ref});
+        findings[k].push_back(Finding{rule.check, rule.status, node.id, rule.requirements, path, std::move(message),
+                                      node.ref});
       }
     }
   }
