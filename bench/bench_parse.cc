@@ -10,8 +10,15 @@
 //
 // Usage: residency_bench_parse MANIFEST [--geodb DIR] [--rounds R] [--only plain|source|manifest]
 //                              [--heap fresh|warm]
+//        residency_bench_parse MANIFEST --cold
 // (--only runs one of the three, for a profiler; --heap warm skips the malloc_trim between
 // rounds, as this tool did before 2026-11-30.)
+//
+// --cold is the reference for verify's whole parse stage, which runs once in a process of
+// its own and reads the file: this process reads the file (read(2) into a std::string, as
+// verify does) and parses it with RapidJSON once, in memory new to the process, and prints
+// the seconds of the read, of the parse and of both. Run it beside each verify run: a single
+// sample against a single sample, where the rounds above give a best of R.
 #include <rapidjson/document.h>
 
 #include <malloc.h>
@@ -53,11 +60,28 @@ void Round(const std::string& text, F f, double* best) {
   if (fresh_heap) malloc_trim(0);
 }
 
+// One read and one plain parse of `path` in this fresh process (see --cold above).
+int Cold(const std::string& path) {
+  auto a = Clock::now();
+  std::string text;
+  if (Status s = ReadFile(path, &text); !s.ok()) return std::fprintf(stderr, "%s\n", s.message().c_str()), 2;
+  auto b = Clock::now();
+  auto d = std::make_unique<rapidjson::Document>();
+  d->Parse(text.c_str(), text.size());
+  auto c = Clock::now();
+  if (d->HasParseError()) return std::fprintf(stderr, "%s: not JSON\n", path.c_str()), 2;
+  double read = std::chrono::duration<double>(b - a).count(), parse = std::chrono::duration<double>(c - b).count();
+  std::printf("cold read+parse %.6f s (read %.6f s, rapidjson Document::Parse %.6f s), %.1f MB, one round in a fresh process\n",
+              read + parse, read, parse, static_cast<double>(text.size()) / 1e6);
+  return 0;
+}
+
 int Main(int argc, char** argv) {
+  if (argc == 3 && std::strcmp(argv[2], "--cold") == 0) return Cold(argv[1]);
   if (argc < 2) {
     std::fprintf(stderr,
                  "usage: residency_bench_parse MANIFEST [--geodb DIR] [--rounds R] [--only plain|source|manifest] "
-                 "[--heap fresh|warm]\n");
+                 "[--heap fresh|warm]\n       residency_bench_parse MANIFEST --cold\n");
     return 2;
   }
   std::string path = argv[1], geodb_flag, only;
