@@ -110,8 +110,14 @@ bool FillTarget(std::string_view field, std::string_view text, Endpoint* e, std:
 // One batch of endpoints from the parse thread: per endpoint its node, the offset of its
 // '{' and its members' texts (in `bytes`), in order; a node's array closing is an entry of
 // its own. Reused from batch to batch.
+//
+// A batch is small: the builder starts when the first one is full and has the last one
+// left to build when the parse ends. 512 endpoints (~40 KB) against 4,096: verify's parse
+// stage of the 10k estate 10.5 -> 9.3 ms (medians of 15 interleaved runs), of 100k and
+// 1M the same (55.8 -> 53.1 ms, 0.505 -> 0.494 s), with fewer pages new to the process
+// (2,535 -> 2,219 at 10k, 13,030 -> 12,410 at 100k).
 struct EndpointTap::Batch {
-  static constexpr size_t kEndpoints = 4096;
+  static constexpr size_t kEndpoints = 512;
   static constexpr uint32_t kClose = UINT32_MAX;  // Raw::fields of a node's closing
   struct Raw {
     uint32_t node;
