@@ -25,6 +25,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -76,22 +77,51 @@ int Cold(const std::string& path) {
   return 0;
 }
 
+int Usage(const char* why) {
+  if (why) std::fprintf(stderr, "residency_bench_parse: %s\n", why);
+  std::fprintf(stderr,
+               "usage: residency_bench_parse MANIFEST [--geodb DIR] [--rounds R] [--only plain|source|manifest] "
+               "[--heap fresh|warm]\n       residency_bench_parse MANIFEST --cold\n");
+  return 2;
+}
+
 int Main(int argc, char** argv) {
-  if (argc == 3 && std::strcmp(argv[2], "--cold") == 0) return Cold(argv[1]);
-  if (argc < 2) {
-    std::fprintf(stderr,
-                 "usage: residency_bench_parse MANIFEST [--geodb DIR] [--rounds R] [--only plain|source|manifest] "
-                 "[--heap fresh|warm]\n       residency_bench_parse MANIFEST --cold\n");
-    return 2;
-  }
+  if (argc < 2) return Usage(nullptr);
   std::string path = argv[1], geodb_flag, only;
   int rounds = 3;
-  for (int i = 2; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--geodb") == 0) geodb_flag = argv[i + 1];
-    if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::atoi(argv[i + 1]);
-    if (std::strcmp(argv[i], "--only") == 0) only = argv[i + 1];
-    if (std::strcmp(argv[i], "--heap") == 0) fresh_heap = std::strcmp(argv[i + 1], "warm") != 0;
+  bool cold = false, rounds_flags = false;
+  for (int i = 2; i < argc; ++i) {
+    std::string flag = argv[i];
+    if (flag == "--cold") {
+      cold = true;
+      continue;
+    }
+    if (flag != "--geodb" && flag != "--rounds" && flag != "--only" && flag != "--heap") {
+      return Usage(("unknown option " + flag).c_str());
+    }
+    if (i + 1 == argc) return Usage((flag + " needs a value").c_str());
+    std::string value = argv[++i];
+    rounds_flags = true;
+    if (flag == "--geodb") geodb_flag = value;
+    if (flag == "--rounds") {
+      char* end = nullptr;
+      long r = std::strtol(value.c_str(), &end, 10);
+      if (*end != '\0' || r < 1 || r > 1000) return Usage(("--rounds " + value + ": not a count from 1 to 1000").c_str());
+      rounds = static_cast<int>(r);
+    }
+    if (flag == "--only") {
+      if (value != "plain" && value != "source" && value != "manifest") {
+        return Usage(("--only " + value + ": not plain, source or manifest").c_str());
+      }
+      only = value;
+    }
+    if (flag == "--heap") {
+      if (value != "fresh" && value != "warm") return Usage(("--heap " + value + ": not fresh or warm").c_str());
+      fresh_heap = value == "fresh";
+    }
   }
+  if (cold && rounds_flags) return Usage("--cold takes no other option (it is one read and one plain parse)");
+  if (cold) return Cold(path);
   auto run = [&](const char* which) { return only.empty() || only == which; };
   std::string text, geodb;
   if (Status s = ReadFile(path, &text); !s.ok()) return std::fprintf(stderr, "%s\n", s.message().c_str()), 2;
