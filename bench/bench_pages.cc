@@ -7,9 +7,10 @@
 // a stage's time is read against it, not against a figure from another day.
 //
 // Usage: residency_bench_pages [--mib N] [--rounds R]
-// Maps N MiB (default 64) of anonymous memory and writes one byte per page, on one thread
-// and then split between two threads (do faults on two cores overlap?), R times each
-// (default 3, interleaved), a new mapping every time; prints the best and the median.
+// Maps N MiB (default 64, at most 8192) of anonymous memory and writes one byte per page,
+// on one thread and then split between two threads (do faults on two cores overlap?), R
+// times each (default 3, interleaved), a new mapping every time; prints the best and the
+// median.
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -17,7 +18,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
     std::string flag = argv[i];
     if ((flag == "--mib" || flag == "--rounds") && i + 1 < argc) {
       size_t* to = flag == "--mib" ? &mib : &rounds;
-      if (!(*to = Positive(argv[++i], flag == "--mib" ? 65536 : 1000))) return Usage(("bad " + flag).c_str());
+      if (!(*to = Positive(argv[++i], flag == "--mib" ? 8192 : 1000))) return Usage(("bad " + flag).c_str());
     } else {
       return Usage(("unknown argument " + flag).c_str());
     }
