@@ -40,12 +40,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (size_t i = 0; i < a.size(); ++i) {
         const residency::Endpoint& x = a[i];
         const residency::Endpoint& y = b[i];
-        bool same = x.id == y.id && x.qualified_id == y.qualified_id && x.node == y.node && x.target == y.target &&
+        bool same = x.id == y.id && x.node == y.node && x.index == y.index && x.target == y.target &&
                     x.host == y.host && x.ip.has_value() == y.ip.has_value() &&
                     (!x.ip || x.ip->ToString() == y.ip->ToString()) && x.url == y.url && x.activity == y.activity &&
                     x.data == y.data && x.declared_region.has_value() == y.declared_region.has_value() &&
                     (!x.declared_region || x.declared_region->text == y.declared_region->text) &&
-                    x.ref.pointer == y.ref.pointer && x.ref.pos == y.ref.pos;
+                    x.pos == y.pos;
         if (!same) std::abort();
       }
     }

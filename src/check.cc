@@ -406,7 +406,7 @@ void MeasuredChecks::State::ConcludeExposures(std::optional<size_t> end) {
         std::string message = "the network of ";
         for (size_t i = 0; i < x.endpoints.size(); ++i) {
           if (i) message += ", ";
-          message += x.endpoints[i]->qualified_id;
+          message += manifest.QualifiedId(*x.endpoints[i]);
         }
         message += " is announced by AS" + std::to_string(x.as.number) + " " + x.as.organisation + ", registered in " +
                    x.as.registered_country + ", outside " + exposure_within->text +
@@ -440,10 +440,11 @@ void MeasuredChecks::State::FinishBackupSameSite(const CheckRule& rule, Findings
         shared.push_back(a.ip.ToString() + " in " + (s.rfind("net:", 0) == 0 ? "network " + s.substr(4) : s));
       }
       if (!all) continue;
-      std::string message = "backups at " + e.qualified_id + " are observed at the same site as primary storage: ";
+      std::string id = manifest.QualifiedId(e);
+      std::string message = "backups at " + id + " are observed at the same site as primary storage: ";
       AppendJoined(&message, shared, "; ");
-      parts[part].push_back(Finding{rule.check, rule.status, e.qualified_id, rule.requirements,
-                                    graph.EndpointPath(e), std::move(message), e.ref});
+      parts[part].push_back(Finding{rule.check, rule.status, std::move(id), rule.requirements,
+                                    graph.EndpointPath(e), std::move(message), e.Ref()});
     }
   });
   for (Findings& part : parts) MoveAll(&part, out);

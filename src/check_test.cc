@@ -124,7 +124,7 @@ struct Fixture {
     for (const Endpoint& e : manifest.nodes[1].endpoints) {
       endpoints.push_back(&e);
       EndpointResult r;
-      r.id = e.qualified_id;
+      r.id = manifest.QualifiedId(e);
       r.node = "s";
       r.activity = std::string(ActivityName(e.activity));
       r.data = e.data;

@@ -236,7 +236,7 @@ std::vector<std::string> ServiceGraph::EndpointPath(const Endpoint& endpoint) co
     if (!path.empty()) break;
   }
   if (path.empty()) path.push_back(manifest_.nodes[endpoint.node].id);
-  path.push_back(endpoint.qualified_id);
+  path.push_back(manifest_.QualifiedId(endpoint));
   return path;
 }
 
@@ -249,7 +249,7 @@ std::vector<std::string> ServiceGraph::Successors(size_t node) const {
       out.push_back(manifest_.nodes[v].id);
     } else {
       auto [n, i] = g.EndpointAt(v);
-      out.push_back(manifest_.nodes[n].endpoints[i].qualified_id);
+      out.push_back(manifest_.QualifiedId(manifest_.nodes[n].endpoints[i]));
     }
   }
   return out;

@@ -325,7 +325,7 @@ class ManifestReader {
   };
   void ReadEndpoints();
   void ReadEndpointsOf(const EndpointsJob& job, EndpointSink* sink);
-  void ReadEndpoint(const Value& v, std::string pointer, Node* node, size_t node_index,
+  void ReadEndpoint(const Value& v, const std::string& at, Node* node, size_t node_index,
                     EndpointIds* endpoint_ids, EndpointSink* sink);
   std::vector<std::string> ReadCategories(const Value& v);
   std::optional<Location> ReadLocation(const Value& v, const std::string& pointer);
@@ -533,7 +533,7 @@ void ManifestReader::ReadTarget(const EndpointFields& f, const std::string& poin
   if (!FillTarget(field, View(value), e, &error)) sink->Error(&value, pointer + "/" + std::string(field), error);
 }
 
-void ManifestReader::ReadEndpoint(const Value& v, std::string pointer, Node* node, size_t node_index,
+void ManifestReader::ReadEndpoint(const Value& v, const std::string& at, Node* node, size_t node_index,
                                   EndpointIds* endpoint_ids, EndpointSink* sink) {
   // One pass over the members (the schema has checked their types; keys are unique).
   EndpointFields f;
@@ -551,12 +551,10 @@ void ManifestReader::ReadEndpoint(const Value& v, std::string pointer, Node* nod
   }
   // Built in place: an Endpoint is a few hundred bytes, and there may be millions.
   Endpoint& e = node->endpoints.emplace_back();
-  e.ref = SourceRef{std::move(pointer), src_.PosOf(&v)};
-  const std::string& at = e.ref.pointer;
+  e.pos = src_.PosOf(&v);
   e.id.assign(f.id->GetString(), f.id->GetStringLength());
-  e.qualified_id.reserve(node->id.size() + 1 + e.id.size());
-  e.qualified_id.append(node->id).append(1, '/').append(e.id);
   e.node = node_index;
+  e.index = static_cast<uint32_t>(node->endpoints.size() - 1);
   e.activity = *ParseActivity(std::string_view(f.activity->GetString(), f.activity->GetStringLength()));
   e.data = ReadCategories(*f.data);
   ReadTarget(f, at, &e, sink);
@@ -566,7 +564,7 @@ void ManifestReader::ReadEndpoint(const Value& v, std::string pointer, Node* nod
   if (first != index) {
     sink->Error(f.id, at + "/id",
           "duplicate endpoint id " + Quote(e.id) + " in node " + Quote(node->id) + " (first at line " +
-              std::to_string(node->endpoints[first].ref.pos.line) + ")");
+              std::to_string(node->endpoints[first].pos.line) + ")");
   }
 }
 
@@ -574,7 +572,7 @@ void ManifestReader::ReadEndpointsOf(const EndpointsJob& job, EndpointSink* sink
   Node& n = m_->nodes[job.node];
   if (std::vector<Endpoint>* taken = tap_ ? tap_->Taken(job.node) : nullptr) {
     n.endpoints = std::move(*taken);
-    EndpointTap::Finish(src_, job.node, n.id, &n.endpoints);
+    EndpointTap::Finish(src_, job.node, &n.endpoints);
     return;
   }
   const Value& eps = *job.endpoints;
@@ -588,7 +586,7 @@ void ManifestReader::ReadEndpointsOf(const EndpointsJob& job, EndpointSink* sink
     std::string at;
     at.reserve(base.size() + static_cast<size_t>(end - digits));
     at.append(base).append(digits, end);  // PointerAppend(pointer + "/endpoints", i), in one allocation
-    ReadEndpoint(eps[i], std::move(at), &n, job.node, &endpoint_ids, sink);
+    ReadEndpoint(eps[i], at, &n, job.node, &endpoint_ids, sink);
   }
 }
 
@@ -745,6 +743,27 @@ std::optional<Activity> ParseActivity(std::string_view name) {
 long Manifest::FindNode(std::string_view id) const {
   auto it = node_index.find(std::string(id));
   return it == node_index.end() ? -1 : static_cast<long>(it->second);
+}
+
+std::string Manifest::QualifiedId(const Endpoint& e) const {
+  const std::string& node_id = nodes[e.node].id;
+  std::string out;
+  out.reserve(node_id.size() + 1 + e.id.size());
+  out.append(node_id).append(1, '/').append(e.id);
+  return out;
+}
+
+std::string Endpoint::Pointer() const {
+  char digits[24];
+  std::string out;
+  if (node == 0) {
+    out = "/service/endpoints/";
+  } else {
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, node - 1);
+    out.append("/subservices/").append(digits, end).append("/endpoints/");
+  }
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, index);
+  return out.append(digits, end);
 }
 
 bool NormalizeHostName(std::string_view host, std::string* a_label, std::string* error) {

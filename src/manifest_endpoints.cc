@@ -236,7 +236,7 @@ bool EndpointTap::Builder::Build(const Batch& b) {
       continue;
     }
     Endpoint& e = scratch_.emplace_back();
-    e.ref.pos = SourcePos{0, raw.offset};
+    e.pos = SourcePos{0, raw.offset};
     if (!BuildEndpoint(b, raw, &e)) return false;
   }
   return true;
@@ -328,19 +328,12 @@ EndpointTap::~EndpointTap() = default;
 
 std::vector<Endpoint>* EndpointTap::Taken(size_t node) { return builder_->Taken(node); }
 
-void EndpointTap::Finish(const JsonSource& src, size_t index, const std::string& node_id,
-                         std::vector<Endpoint>* endpoints) {
-  std::string base = index == 0 ? "/service/endpoints/" : "/subservices/" + std::to_string(index - 1) + "/endpoints/";
+void EndpointTap::Finish(const JsonSource& src, size_t index, std::vector<Endpoint>* endpoints) {
   for (size_t i = 0; i < endpoints->size(); ++i) {
     Endpoint& e = (*endpoints)[i];
     e.node = index;
-    e.qualified_id.reserve(node_id.size() + 1 + e.id.size());
-    e.qualified_id.append(node_id).append(1, '/').append(e.id);
-    char digits[24];
-    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, i);
-    e.ref.pointer.reserve(base.size() + static_cast<size_t>(end - digits));
-    e.ref.pointer.append(base).append(digits, end);
-    e.ref.pos = src.PosAt(e.ref.pos.column);
+    e.index = static_cast<uint32_t>(i);  // at most kMaxEndpointsPerNode
+    e.pos = src.PosAt(e.pos.column);
   }
 }
 

@@ -60,12 +60,11 @@ class EndpointTap : public JsonSource::Tap {
 
   // The endpoints of the node with this index (0 the service, i + 1 subservice i), when its
   // "endpoints" array was taken; nullptr otherwise. REQUIRES: the parse has ended. Each
-  // Endpoint is whole but for `node` and `qualified_id` (the node's id may come after its
-  // endpoints), `ref.pointer` (made where there are threads) and `ref.pos`, whose column
-  // holds the offset of the endpoint's '{' (line 0) until Finish.
+  // Endpoint is whole but for `node`, `index` and `pos`, whose column holds the offset of
+  // the endpoint's '{' (line 0) until Finish.
   std::vector<Endpoint>* Taken(size_t node);
-  // Completes the endpoints of node `index` with id `node_id`, taking positions from `src`.
-  static void Finish(const JsonSource& src, size_t index, const std::string& node_id, std::vector<Endpoint>* endpoints);
+  // Completes the endpoints of node `index`, taking positions from `src`.
+  static void Finish(const JsonSource& src, size_t index, std::vector<Endpoint>* endpoints);
 
   bool Take(const std::vector<Step>& path, size_t offset) override;
   bool StartObject(size_t offset) override;

@@ -43,10 +43,10 @@ std::string Dump(const Manifest& m) {
     for (const Location& l : n.declared_regions) o << " " << Loc(l);
     o << " index " << m.FindNode(n.id) << "\n";
     for (const Endpoint& e : n.endpoints) {
-      o << "  endpoint " << e.id << " " << e.qualified_id << " " << e.node << " " << static_cast<int>(e.target)
+      o << "  endpoint " << e.id << " " << m.QualifiedId(e) << " " << e.node << " " << e.index << " " << static_cast<int>(e.target)
         << " host=" << e.host << " ip=" << (e.ip ? e.ip->ToString() : "-")
         << " url=" << e.url << " " << ActivityName(e.activity) << " " << List(e.data) << " region="
-        << (e.declared_region ? Loc(*e.declared_region) : "-") << " " << Ref(e.ref) << "\n";
+        << (e.declared_region ? Loc(*e.declared_region) : "-") << " " << Ref(e.Ref()) << "\n";
     }
   }
   for (const Declaration& d : m.declarations) {

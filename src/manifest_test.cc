@@ -45,6 +45,26 @@ std::string FirstError(const std::string& text) {
 
 }  // namespace
 
+TEST_CASE("an endpoint's JSON pointer follows from its node and index") {
+  struct Case {
+    size_t node;
+    uint32_t index;
+    const char* want;
+  };
+  for (const Case& c : {Case{0, 0, "/service/endpoints/0"}, Case{0, 17, "/service/endpoints/17"},
+                        Case{1, 0, "/subservices/0/endpoints/0"},
+                        Case{12, 1234567, "/subservices/11/endpoints/1234567"}}) {
+    Endpoint e;
+    e.node = c.node;
+    e.index = c.index;
+    e.pos = SourcePos{4, 9};
+    INFO("node ", c.node, " index ", c.index);
+    CHECK(e.Pointer() == c.want);
+    CHECK(e.Ref().pointer == c.want);
+    CHECK(e.Ref().pos == SourcePos{4, 9});
+  }
+}
+
 TEST_CASE("a valid manifest reads into the model with positions") {
   Manifest m;
   std::vector<Diagnostic> errors;
@@ -52,9 +72,9 @@ TEST_CASE("a valid manifest reads into the model with positions") {
   REQUIRE(m.nodes.size() == 2);
   CHECK(m.service().id == "acme-crm");
   CHECK(m.service().ref.pos == SourcePos{3, 14});
-  CHECK(m.nodes[1].endpoints[0].qualified_id == "objstore/bucket");
-  CHECK(m.nodes[1].endpoints[0].ref.pos == SourcePos{16, 20});
-  CHECK(m.nodes[1].endpoints[0].ref.pointer == "/subservices/0/endpoints/0");
+  CHECK(m.QualifiedId(m.nodes[1].endpoints[0]) == "objstore/bucket");
+  CHECK(m.nodes[1].endpoints[0].pos == SourcePos{16, 20});
+  CHECK(m.nodes[1].endpoints[0].Pointer() == "/subservices/0/endpoints/0");
   CHECK(m.nodes[1].endpoints[0].ip->ToString() == "3.120.0.10");
   CHECK(m.declarations[0].locations[0].countries.Size() == 34);  // EU-27 and 7 territories
   CHECK(m.flows.size() == 1);

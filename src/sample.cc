@@ -172,7 +172,7 @@ SamplePlan MakeSamplePlan(const Manifest& manifest, const SampleParameters& para
     }
     order.resize(take[i]);
     std::sort(order.begin(), order.end());
-    for (size_t pos : order) s.endpoints.push_back(strata[i]->endpoints[pos].qualified_id);
+    for (size_t pos : order) s.endpoints.push_back(manifest.QualifiedId(strata[i]->endpoints[pos]));
     plan.strata.push_back(std::move(s));
   }
   return plan;

@@ -100,7 +100,7 @@ Status ProbeEndpoints(const VerifyInputs& in, const std::vector<const Endpoint*>
     else if (e.ip) addresses.push_back(*e.ip);  // a URL with an IP literal host
     for (const IpAddress& ip : addresses) {
       auto [it, fresh] = index.emplace(std::pair(url, ip.ToString()), static_cast<uint32_t>(targets.size()));
-      if (fresh) targets.push_back(ProbeTarget{e.qualified_id, url, ip});
+      if (fresh) targets.push_back(ProbeTarget{in.manifest.QualifiedId(e), url, ip});
       out->of_endpoint[i].push_back(it->second);
     }
   }
@@ -235,7 +235,7 @@ Status VerifyChunk(const VerifyInputs& in, const std::vector<const Endpoint*>& e
     for (size_t i = begin; i < end; ++i) {
       const Endpoint* e = endpoints[i];
       EndpointResult& r = (*results)[i];  // emptied above
-      r.id = e->qualified_id;
+      r.id = m.QualifiedId(*e);
       r.node = m.nodes[e->node].id;
       r.activity = ActivityName(e->activity);
       r.data = e->data;
@@ -243,7 +243,7 @@ Status VerifyChunk(const VerifyInputs& in, const std::vector<const Endpoint*>& e
       r.target_kind = TargetKind(*e);
       if (e->declared_region) r.declared_region = e->declared_region->text;
       r.path = in.graph.EndpointPath(*e);
-      r.ref = e->ref;
+      r.ref = e->Ref();
       if (!e->host.empty()) {
         r.resolution = resolved[name_index.at(e->host)];
         if (in.host_patterns) {
@@ -305,7 +305,7 @@ Status Verify(const VerifyInputs& in, VerifyReport* report) {
   std::map<std::string, size_t> name_index;
   for (const Node& n : m.nodes) {
     for (const Endpoint& e : n.endpoints) {
-      if (in.only && !in.only->count(e.qualified_id)) continue;
+      if (in.only && !in.only->count(m.QualifiedId(e))) continue;
       endpoints.push_back(&e);
       if (!e.host.empty() && name_index.emplace(e.host, names.size()).second) names.push_back(e.host);
     }

@@ -245,7 +245,7 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
     }
     std::set<std::string> known;
     for (const Node& n : manifest.nodes) {
-      for (const Endpoint& e : n.endpoints) known.insert(e.qualified_id);
+      for (const Endpoint& e : n.endpoints) known.insert(manifest.QualifiedId(e));
     }
     for (const std::string& id : plan.EndpointIds()) {
       if (!known.count(id)) {
@@ -305,7 +305,7 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
   ProgressLine progress(err);
   size_t named = 0;  // endpoints with a name to resolve (Verify asks each distinct name once)
   for (const Node& n : manifest.nodes) {
-    for (const Endpoint& e : n.endpoints) named += !e.host.empty() && (options.sample.empty() || sampled.count(e.qualified_id));
+    for (const Endpoint& e : n.endpoints) named += !e.host.empty() && (options.sample.empty() || sampled.count(manifest.QualifiedId(e)));
   }
   if (named) progress.Show("residency: resolving the names of " + std::to_string(named) + " endpoints...");
   VerifyInputs in{manifest, graph, ctx.jurisdictions, profile, *geo, operators, &patterns, *resolver, NowIso,
