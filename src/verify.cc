@@ -277,13 +277,22 @@ Status VerifyChunk(const VerifyInputs& in, const std::vector<const Endpoint*>& e
 }  // namespace
 
 std::vector<GeodbSourceInfo> DescribeGeodb(const Geo& geo) {
-  std::vector<GeodbSourceInfo> out;
+  // The SHA-256 of every database file (~38 MB with the default geodb) is most of what a
+  // run costs beyond its endpoints: 50-100 ms on one core, all of the resolve stage of an
+  // estate of IP literals. The sources are hashed on every core, in order of the list.
+  std::vector<const GeoSource*> present;
   for (const GeoSource& s : geo.sources()) {
-    if (!s.present) continue;
-    MmdbMetadata m = s.db.Metadata();
-    out.push_back(GeodbSourceInfo{s.config.name, SourceKindName(s.config.kind), s.config.file, m.database_type,
-                                  m.build_epoch, s.db.Sha256(), s.config.licence});
+    if (s.present) present.push_back(&s);
   }
+  std::vector<GeodbSourceInfo> out(present.size());
+  ParallelFor(present.size(), 1, [&](size_t begin, size_t end, size_t) {
+    for (size_t i = begin; i < end; ++i) {
+      const GeoSource& s = *present[i];
+      MmdbMetadata m = s.db.Metadata();
+      out[i] = GeodbSourceInfo{s.config.name, std::string(SourceKindName(s.config.kind)), s.config.file,
+                               m.database_type, m.build_epoch, s.db.Sha256(), s.config.licence};
+    }
+  });
   return out;
 }
 
