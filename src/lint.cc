@@ -82,8 +82,9 @@ void Linter::UndisclosedUse(const CheckRule& rule) {
     for (const Endpoint& e : n.endpoints) {
       for (const std::string& c : e.data) {
         if (IsDeclared(m_, e.activity, c)) continue;
-        Add(rule, m_.QualifiedId(e), g_.EndpointPath(e),
-            "endpoint " + m_.QualifiedId(e) + " does " + std::string(ActivityName(e.activity)) + " of " + c +
+        std::string id = m_.QualifiedId(e);
+        Add(rule, id, g_.EndpointPath(e),
+            "endpoint " + id + " does " + std::string(ActivityName(e.activity)) + " of " + c +
                 " data, but no declaration in declared_locations covers (" + std::string(ActivityName(e.activity)) +
                 ", " + c + "): an undisclosed use",
             e.Ref());
@@ -97,8 +98,9 @@ void Linter::UndeclaredFlow(const CheckRule& rule) {
     for (const Endpoint& e : m_.nodes[i].endpoints) {
       for (const std::string& c : e.data) {
         if (g_.Reaches(i, c)) continue;
-        Add(rule, m_.QualifiedId(e), {m_.nodes[i].id, m_.QualifiedId(e)},
-            "endpoint " + m_.QualifiedId(e) + " handles " + c + " data, but no flow carries " + c + " from " +
+        std::string id = m_.QualifiedId(e);
+        Add(rule, id, {m_.nodes[i].id, id},
+            "endpoint " + id + " handles " + c + " data, but no flow carries " + c + " from " +
                 m_.service().id + " to " + m_.nodes[i].id,
             e.Ref());
       }
@@ -113,8 +115,9 @@ void Linter::DeclaredRegionOutside(const CheckRule& rule) {
       Allowed allowed = AllowedFor(m_, e.activity, e.data);
       if (!allowed.uncovered.empty()) continue;  // undisclosed-use says it
       if (e.declared_region->countries.IsSubsetOf(allowed.countries)) continue;
-      Add(rule, m_.QualifiedId(e), g_.EndpointPath(e),
-          "endpoint " + m_.QualifiedId(e) + " is declared in " + e.declared_region->text +
+      std::string id = m_.QualifiedId(e);
+      Add(rule, id, g_.EndpointPath(e),
+          "endpoint " + id + " is declared in " + e.declared_region->text +
               (e.declared_region->kind == Location::Kind::kCountry ? "" : " (" + Join(e.declared_region->countries.Codes()) + ")") +
               ", outside the locations declared for " +
               std::string(ActivityName(e.activity)) + " of " + Join(e.data) + ": " + Join(allowed.locations),

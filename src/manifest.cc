@@ -279,7 +279,6 @@ class ManifestReader {
   struct EndpointsJob {
     size_t node;             // index into Manifest::nodes
     const Value* endpoints;  // the node's "endpoints" array
-    std::string node_pointer;
   };
   // The ids of one node's endpoints, for the duplicate check: an open-addressing table of
   // views into the DOM, reused from node to node (no allocation per id).
@@ -325,7 +324,7 @@ class ManifestReader {
   };
   void ReadEndpoints();
   void ReadEndpointsOf(const EndpointsJob& job, EndpointSink* sink);
-  void ReadEndpoint(const Value& v, const std::string& at, Node* node, size_t node_index,
+  void ReadEndpoint(const Value& v, Node* node, size_t node_index,
                     EndpointIds* endpoint_ids, EndpointSink* sink);
   std::vector<std::string> ReadCategories(const Value& v);
   std::optional<Location> ReadLocation(const Value& v, const std::string& pointer);
@@ -533,7 +532,7 @@ void ManifestReader::ReadTarget(const EndpointFields& f, const std::string& poin
   if (!FillTarget(field, View(value), e, &error)) sink->Error(&value, pointer + "/" + std::string(field), error);
 }
 
-void ManifestReader::ReadEndpoint(const Value& v, const std::string& at, Node* node, size_t node_index,
+void ManifestReader::ReadEndpoint(const Value& v, Node* node, size_t node_index,
                                   EndpointIds* endpoint_ids, EndpointSink* sink) {
   // One pass over the members (the schema has checked their types; keys are unique).
   EndpointFields f;
@@ -555,6 +554,7 @@ void ManifestReader::ReadEndpoint(const Value& v, const std::string& at, Node* n
   e.id.assign(f.id->GetString(), f.id->GetStringLength());
   e.node = node_index;
   e.index = static_cast<uint32_t>(node->endpoints.size() - 1);
+  const std::string at = e.Pointer();  // for the messages
   e.activity = *ParseActivity(std::string_view(f.activity->GetString(), f.activity->GetStringLength()));
   e.data = ReadCategories(*f.data);
   ReadTarget(f, at, &e, sink);
@@ -579,15 +579,7 @@ void ManifestReader::ReadEndpointsOf(const EndpointsJob& job, EndpointSink* sink
   n.endpoints.reserve(eps.Size());
   EndpointIds& endpoint_ids = sink->ids;
   endpoint_ids.Reset(eps.Size());
-  const std::string base = job.node_pointer + "/endpoints/";
-  for (rapidjson::SizeType i = 0; i < eps.Size(); ++i) {
-    char digits[16];
-    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, i);
-    std::string at;
-    at.reserve(base.size() + static_cast<size_t>(end - digits));
-    at.append(base).append(digits, end);  // PointerAppend(pointer + "/endpoints", i), in one allocation
-    ReadEndpoint(eps[i], at, &n, job.node, &endpoint_ids, sink);
-  }
+  for (rapidjson::SizeType i = 0; i < eps.Size(); ++i) ReadEndpoint(eps[i], &n, job.node, &endpoint_ids, sink);
 }
 
 void ManifestReader::ReadEndpoints() {
@@ -644,7 +636,7 @@ void ManifestReader::ReadNode(const Value& v, const std::string& pointer, Node::
               std::to_string(m_->nodes[static_cast<size_t>(existing)].ref.pos.line) + ")");
   }
   size_t index = m_->nodes.size();
-  if (v.HasMember("endpoints")) jobs_.push_back(EndpointsJob{index, &v["endpoints"], pointer});
+  if (v.HasMember("endpoints")) jobs_.push_back(EndpointsJob{index, &v["endpoints"]});
   m_->node_index.emplace(n.id, index);
   m_->nodes.push_back(std::move(n));
 }
