@@ -103,12 +103,12 @@ class SiteTable {
 // jurisdiction-exposure and backup-same-site keep what they need and conclude in Finish.
 struct MeasuredChecks::State {
   State(const Manifest& m, const ServiceGraph& g, const Jurisdictions& j, const Operators& o, const Profile& p)
-      : manifest(m), graph(g), jurisdictions(j), operators(o), profile(p), findings(p.rules.size()) {}
+      : manifest(m), graph(g), jurisdictions(j), operators(o), profile(p), findings(p.rules.size(), Findings(&g)) {}
 
-  void LocationViolation(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const;
-  void Unverifiable(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const;
-  void RegionMismatch(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const;
-  void UndisclosedOperator(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const;
+  void LocationViolation(const CheckRule& rule, size_t begin, size_t end, std::vector<EndpointFinding>* out) const;
+  void Unverifiable(const CheckRule& rule, size_t begin, size_t end, std::vector<EndpointFinding>* out) const;
+  void RegionMismatch(const CheckRule& rule, size_t begin, size_t end, std::vector<EndpointFinding>* out) const;
+  void UndisclosedOperator(const CheckRule& rule, size_t begin, size_t end, std::vector<EndpointFinding>* out) const;
   // What jurisdiction-exposure and backup-same-site take from a run of a chunk's
   // endpoints: gathered on every core (Gather), kept in endpoint order (Keep).
   struct Notes;
@@ -121,8 +121,8 @@ struct MeasuredChecks::State {
   const Jurisdictions& jurisdictions;
   const Operators& operators;
   const Profile& profile;
-  // Per rule of the profile. A deque: a large estate's findings (hundreds of thousands)
-  // grow chunk by chunk without being moved, or their memory taken twice, as they grow.
+  // Per rule of the profile: a large estate's findings (hundreds of thousands) grow chunk by
+  // chunk, each endpoint's held as its rule, the endpoint and the message (EndpointFinding).
   std::vector<Findings> findings;
   AllowedCache allowed{manifest};
 
@@ -179,19 +179,13 @@ struct MeasuredChecks::State {
 
 namespace {
 
-// Appends `from`'s findings to `to` a finding at a time, giving `from`'s blocks back as they
-// empty, so that `to`'s blocks are taken from the memory just given back.
-void MoveAll(Findings* from, Findings* to) {
-  for (; !from->empty(); from->pop_front()) to->push_back(std::move(from->front()));
-}
-
-void AddFinding(std::vector<Finding>* out, const CheckRule& rule, const EndpointResult& r, std::string message) {
-  out->push_back(Finding{rule.check, rule.status, r.id, rule.requirements, r.path, std::move(message), r.ref});
+void AddFinding(std::vector<EndpointFinding>* out, const CheckRule& rule, const Endpoint* endpoint, std::string message) {
+  out->push_back(EndpointFinding{&rule, endpoint, std::move(message)});
 }
 
 }  // namespace
 
-void MeasuredChecks::State::LocationViolation(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const {
+void MeasuredChecks::State::LocationViolation(const CheckRule& rule, size_t begin, size_t end, std::vector<EndpointFinding>* out) const {
   for (size_t i = begin; i < end; ++i) {
     const EndpointResult& r = (*results)[i];
     if (!allowed_of[i]->uncovered.empty()) continue;  // undisclosed-use says it
@@ -221,11 +215,11 @@ void MeasuredChecks::State::LocationViolation(const CheckRule& rule, size_t begi
     AppendJoined(&message, r.allowed);
     message += ": ";
     message += outside;
-    AddFinding(out, rule, r, std::move(message));
+    AddFinding(out, rule, (*endpoints)[i], std::move(message));
   }
 }
 
-void MeasuredChecks::State::Unverifiable(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const {
+void MeasuredChecks::State::Unverifiable(const CheckRule& rule, size_t begin, size_t end, std::vector<EndpointFinding>* out) const {
   for (size_t i = begin; i < end; ++i) {
     const EndpointResult& r = (*results)[i];
     if (r.verdict != Verdict::kUnverified) continue;
@@ -239,11 +233,11 @@ void MeasuredChecks::State::Unverifiable(const CheckRule& rule, size_t begin, si
     for (const AddressObservation& o : r.observed) {
       if (o.placement == Placement::kUnknown) why.push_back(o.ip.ToString() + ": " + o.reason);
     }
-    AddFinding(out, rule, r, "where " + r.id + " is cannot be verified: " + Join(why, "; "));
+    AddFinding(out, rule, (*endpoints)[i], "where " + r.id + " is cannot be verified: " + Join(why, "; "));
   }
 }
 
-void MeasuredChecks::State::RegionMismatch(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const {
+void MeasuredChecks::State::RegionMismatch(const CheckRule& rule, size_t begin, size_t end, std::vector<EndpointFinding>* out) const {
   for (size_t i = begin; i < end; ++i) {
     const Endpoint& e = *(*endpoints)[i];
     const EndpointResult& r = (*results)[i];
@@ -269,11 +263,11 @@ void MeasuredChecks::State::RegionMismatch(const CheckRule& rule, size_t begin, 
       }
     }
     if (why.empty()) continue;
-    AddFinding(out, rule, r, r.id + " is declared in " + declared.text + ", but " + Join(why, "; "));
+    AddFinding(out, rule, (*endpoints)[i], r.id + " is declared in " + declared.text + ", but " + Join(why, "; "));
   }
 }
 
-void MeasuredChecks::State::UndisclosedOperator(const CheckRule& rule, size_t begin, size_t end, std::vector<Finding>* out) const {
+void MeasuredChecks::State::UndisclosedOperator(const CheckRule& rule, size_t begin, size_t end, std::vector<EndpointFinding>* out) const {
   auto declared_by_words = [&](const std::string& name) {
     for (const std::string& w : SignificantWords(name)) {
       if (declared_words.count(w)) return true;
@@ -317,7 +311,7 @@ void MeasuredChecks::State::UndisclosedOperator(const CheckRule& rule, size_t be
       }
     }
     if (why.empty()) continue;
-    AddFinding(out, rule, r,
+    AddFinding(out, rule, (*endpoints)[i],
         r.id + " runs on a network of no declared operator: " + Join(why, "; ") +
             " (a likely undisclosed subservice organisation)");
   }
@@ -422,7 +416,7 @@ void MeasuredChecks::State::ConcludeExposures(std::optional<size_t> end) {
 void MeasuredChecks::State::FinishBackupSameSite(const CheckRule& rule, Findings* out) {
   // On every core, each part's findings put back in order: a large estate's backups
   // (a quarter of a million at 1M endpoints) are read again here, long out of the caches.
-  std::vector<Findings> parts(Workers());
+  std::vector<std::vector<EndpointFinding>> parts(Workers());
   ParallelFor(backups.size(), 4096, [&](size_t begin, size_t end, size_t part) {
     std::vector<std::string> shared;
     for (size_t i = begin; i < end; ++i) {
@@ -443,11 +437,12 @@ void MeasuredChecks::State::FinishBackupSameSite(const CheckRule& rule, Findings
       std::string id = manifest.QualifiedId(e);
       std::string message = "backups at " + id + " are observed at the same site as primary storage: ";
       AppendJoined(&message, shared, "; ");
-      parts[part].push_back(Finding{rule.check, rule.status, std::move(id), rule.requirements,
-                                    graph.EndpointPath(e), std::move(message), e.Ref()});
+      parts[part].push_back(EndpointFinding{&rule, &e, std::move(message)});
     }
   });
-  for (Findings& part : parts) MoveAll(&part, out);
+  for (std::vector<EndpointFinding>& part : parts) {
+    for (EndpointFinding& f : part) out->push_back(std::move(f));
+  }
 }
 
 MeasuredChecks::MeasuredChecks(const Manifest& manifest, const ServiceGraph& graph, const Jurisdictions& jurisdictions,
@@ -479,12 +474,12 @@ void MeasuredChecks::Add(const std::vector<const Endpoint*>& endpoints, const st
   // The checks of one endpoint at a time and the notes the others conclude on, on every
   // core; each part's findings and notes are put back in endpoint order.
   const size_t rules = s.profile.rules.size();
-  std::vector<std::vector<std::vector<Finding>>> parts(Workers(), std::vector<std::vector<Finding>>(rules));
+  std::vector<std::vector<std::vector<EndpointFinding>>> parts(Workers(), std::vector<std::vector<EndpointFinding>>(rules));
   std::vector<State::Notes> notes(Workers());
   ParallelFor(results.size(), 2048, [&](size_t begin, size_t end, size_t part) {
     for (size_t k = 0; k < rules; ++k) {
       const CheckRule& rule = s.profile.rules[k];
-      std::vector<Finding>* out = &parts[part][k];
+      std::vector<EndpointFinding>* out = &parts[part][k];
       if (rule.check == "location-violation") s.LocationViolation(rule, begin, end, out);
       else if (rule.check == "unverifiable") s.Unverifiable(rule, begin, end, out);
       else if (rule.check == "region-mismatch") s.RegionMismatch(rule, begin, end, out);
@@ -494,7 +489,7 @@ void MeasuredChecks::Add(const std::vector<const Endpoint*>& endpoints, const st
   });
   for (auto& part : parts) {
     for (size_t k = 0; k < rules; ++k) {
-      std::move(part[k].begin(), part[k].end(), std::back_inserter(s.findings[k]));
+      for (EndpointFinding& f : part[k]) s.findings[k].push_back(std::move(f));
     }
   }
   for (State::Notes& n : notes) s.Keep(std::move(n));
@@ -511,7 +506,7 @@ void MeasuredChecks::Finish(Findings* out) {
     const CheckRule& rule = s.profile.rules[k];
     if (rule.check == "backup-same-site") s.FinishBackupSameSite(rule, &s.findings[k]);
   }
-  for (Findings& f : s.findings) MoveAll(&f, out);
+  for (Findings& f : s.findings) out->Append(&f);
 }
 
 
@@ -625,7 +620,7 @@ std::vector<Finding> CheckObservations(const CheckInputs& in, const Profile& pro
   checks.Add(in.endpoints, in.results);
   Findings out;
   checks.Finish(&out);
-  return std::vector<Finding>(std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
+  return std::vector<Finding>(out.begin(), out.end());
 }
 
 }  // namespace residency

@@ -76,7 +76,8 @@ class MeasuredChecks {
 
   // Parallel: endpoints[i] is the manifest endpoint of results[i]. Needed only during the call.
   void Add(const std::vector<const Endpoint*>& endpoints, const std::vector<EndpointResult>& results);
-  // Appends the findings to *out, in profile order; call once, after the last Add.
+  // Appends the findings to *out, in profile order; call once, after the last Add. Those
+  // about endpoints refer to the manifest, the graph and the profile (finding.h, Findings).
   void Finish(Findings* out);
 
  private:

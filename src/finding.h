@@ -6,7 +6,9 @@
 #ifndef RESIDENCY_FINDING_H_
 #define RESIDENCY_FINDING_H_
 
+#include <cstddef>
 #include <deque>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,11 +33,94 @@ struct Finding {
   SourceRef ref;                          // where in the manifest
 };
 
-// A verify report's findings: at a million endpoints there are hundreds of thousands, and a
-// deque takes them in blocks as they come (and gives blocks back as they are moved on),
-// where a vector would take their total size again as one block of memory new to the
-// process, and copy them into it.
-using Findings = std::deque<Finding>;
+struct CheckRule;
+class ServiceGraph;
+
+// An endpoint's finding as a measured check makes it: the rule that raised it and the
+// endpoint it is about, both the run's, and its message. Its kind, status and requirements
+// are the rule's; its subject, path and location the endpoint's (Manifest::QualifiedId,
+// ServiceGraph::EndpointPath, Endpoint::Ref). A million endpoints make hundreds of
+// thousands of findings: with all that copied into each, ~570 bytes a finding, the 1M
+// estate's check stage took 58,000 pages of memory new to the process; held so, 23,000.
+struct EndpointFinding {
+  const CheckRule* rule = nullptr;
+  const Endpoint* endpoint = nullptr;
+  std::string message;
+};
+
+// A verify report's findings, in order: whole ones (Finding) and endpoints' ones
+// (EndpointFinding), which are made whole as they are read. A deque each: they come in
+// blocks, where a vector would take their total size again as one block of memory new to
+// the process, and copy them into it.
+//
+// Endpoints' findings refer to the manifest, the graph and the profile of their run, which
+// must outlive the object and every copy it is moved into.
+class Findings {
+ public:
+  Findings() = default;
+  // For endpoints' findings: `graph`, and the manifest it was built from, describe them.
+  explicit Findings(const ServiceGraph* graph) : graph_(graph) {}
+
+  void push_back(Finding f);
+  void push_back(EndpointFinding f);  // only with a graph
+  size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  void clear();
+
+  // The i-th finding: a whole one where it is kept, an endpoint's made whole in *scratch
+  // (whose strings and vectors keep their capacity from finding to finding).
+  const Finding& At(size_t i, Finding* scratch) const;
+
+  // The i-th finding's status, without making it whole.
+  FindingStatus StatusAt(size_t i) const;
+
+  // Makes every endpoint's finding whole, so that these no longer refer to their run (for
+  // findings kept past the manifest, graph or profile; at scale, 2-3 times the memory).
+  void MakeWhole();
+
+  // Moves `from`'s findings after these, giving `from`'s blocks back as they empty (so that
+  // this one's new blocks are taken from the memory just given back).
+  void Append(Findings* from);
+
+  // Reads the findings in order. An input iterator: what *it refers to may be the
+  // iterator's own copy, valid until it moves on.
+  class const_iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = Finding;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const Finding*;
+    using reference = const Finding&;
+    const_iterator() = default;
+    const_iterator(const Findings* owner, size_t index) : owner_(owner), index_(index) {}
+    reference operator*() const { return owner_->At(index_, &scratch_); }
+    pointer operator->() const { return &**this; }
+    const_iterator& operator++() {
+      ++index_;
+      return *this;
+    }
+    void operator++(int) { ++index_; }
+    bool operator==(const const_iterator& other) const { return index_ == other.index_; }
+
+   private:
+    const Findings* owner_ = nullptr;
+    size_t index_ = 0;
+    mutable Finding scratch_;
+  };
+  const_iterator begin() const { return const_iterator(this, 0); }
+  const_iterator end() const { return const_iterator(this, entries_.size()); }
+
+ private:
+  struct Entry {
+    EndpointFinding finding;  // an endpoint's, or (no endpoint) whole_[whole]
+    size_t whole = 0;
+  };
+  void Expand(const EndpointFinding& f, Finding* out) const;
+
+  std::deque<Entry> entries_;
+  std::deque<Finding> whole_;
+  const ServiceGraph* graph_ = nullptr;
+};
 
 }  // namespace residency
 

@@ -43,6 +43,7 @@ class ServiceGraph {
   // endpoints (qualified ids, in manifest order).
   std::vector<std::string> Successors(size_t node) const;
 
+  const Manifest& manifest() const { return manifest_; }
   size_t vertex_count() const;
   size_t edge_count() const;
 

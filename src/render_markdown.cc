@@ -37,8 +37,7 @@ void RenderVerifyMarkdown(const VerifyReport& r, std::ostream& out) {
   size_t pass = render::CountVerdict(r, Verdict::kPass);
   size_t fail = render::CountVerdict(r, Verdict::kFail);
   size_t unverified = render::CountVerdict(r, Verdict::kUnverified);
-  FindingCounts c;
-  for (const Finding& f : r.findings) c.Add(f.status);
+  FindingCounts c = r.Counts();
   bool failed = fail > 0 || c.fail > 0;
   bool doubtful = unverified > 0 || c.unverified > 0;
 

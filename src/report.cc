@@ -417,13 +417,12 @@ void WriteEndpoint(W& w, const std::string& manifest_path, const EndpointResult&
 }
 
 // Array elements rendered on every core: each thread writes its contiguous run of
-// items[first, last) as compact JSON into its own buffer (CompactJson: the same bytes as
+// items [first, last) (write_one(text, i, thread)) as compact JSON into its own buffer (CompactJson: the same bytes as
 // RapidJSON's Writer at a fraction of the cost), so that the buffers, in order, are the
 // elements, comma-separated within each buffer. The caller keeps `buffers` from use to use,
 // so their memory is allocated (and faulted in) once.
-template <typename Items, typename WriteOne>
-void RenderParallel(const Items& items, size_t first, size_t last, std::vector<CompactJson>* buffers,
-                    WriteOne write_one) {
+template <typename WriteOne>
+void RenderParallel(size_t first, size_t last, std::vector<CompactJson>* buffers, WriteOne write_one) {
   if (buffers->size() < Workers()) *buffers = std::vector<CompactJson>(Workers());
   for (CompactJson& text : *buffers) text.Clear();
   ParallelFor(last - first, 1024, [&](size_t begin, size_t end, size_t chunk) {
@@ -433,7 +432,7 @@ void RenderParallel(const Items& items, size_t first, size_t last, std::vector<C
     // the buffer still grows.
     constexpr size_t kGuessPerItem = 4096, kMaxGuess = size_t{256} << 20;
     text.ReserveTotal(std::min(kMaxGuess, (end - begin) * kGuessPerItem + 4096));
-    for (size_t i = begin; i < end; ++i) write_one(text, items[first + i]);
+    for (size_t i = begin; i < end; ++i) write_one(text, first + i, chunk);
   });
 }
 
@@ -478,7 +477,7 @@ void VerifyReport::Tally::Add(Verdict v) {
 
 FindingCounts VerifyReport::Counts() const {
   FindingCounts c;
-  for (const Finding& f : findings) c.Add(f.status);
+  for (size_t i = 0; i < findings.size(); ++i) c.Add(findings.StatusAt(i));
   return c;
 }
 
@@ -706,8 +705,9 @@ Status VerifyJsonStream::Endpoints(const VerifyReport& r, const std::vector<Endp
   im.Wait();
   if (Status s = im.Outcome(); !s.ok()) return s;
   im.Begin(r);
-  RenderParallel(chunk, 0, chunk.size(), &im.buffers,
-                 [&r](CompactJson& text, const EndpointResult& e) { WriteEndpoint(text, r.manifest_path, e); });
+  RenderParallel(0, chunk.size(), &im.buffers, [&r, &chunk](CompactJson& text, size_t i, size_t) {
+    WriteEndpoint(text, r.manifest_path, chunk[i]);
+  });
   im.StartWrite(&im.any_endpoint);
   return Status::Ok();
 }
@@ -725,10 +725,13 @@ Status VerifyJsonStream::End(const VerifyReport& r) {
   im.w.StartArray();
   im.os.Flush();  // the key and the bracket, before the elements go straight to `out`
   bool any = false;
+  std::vector<Finding> scratch(Workers());  // an endpoint's finding made whole, per thread
   for (size_t first = 0; first < r.findings.size(); first += im.findings_per_piece) {
     im.Wait();  // the buffers' last text written
-    RenderParallel(r.findings, first, std::min(r.findings.size(), first + im.findings_per_piece), &im.buffers,
-                   [&r](CompactJson& text, const Finding& f) { WriteFinding(text, r.manifest_path, f); });
+    RenderParallel(first, std::min(r.findings.size(), first + im.findings_per_piece), &im.buffers,
+                   [&r, &scratch](CompactJson& text, size_t i, size_t thread) {
+                     WriteFinding(text, r.manifest_path, r.findings.At(i, &scratch[thread]));
+                   });
     im.StartWrite(&any);
   }
   im.Wait();

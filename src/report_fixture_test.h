@@ -87,7 +87,7 @@ inline VerifyReport MixedReport() {
   edge.observed.push_back(c);
   r.endpoints.push_back(edge);
 
-  r.findings = {
+  std::vector<Finding> findings = {
       {"location-violation", FindingStatus::kFail, "objstore/backup", {"EUCS DOC-03.1", "EUCS PSS-05.2"},
        {"acme-crm", "objstore", "objstore/backup"}, "52.95.0.1 is in US, outside the allowed locations DE",
        {"/nodes/1/endpoints/1", {24, 11}}},
@@ -99,6 +99,7 @@ inline VerifyReport MixedReport() {
       {"sources-disagree", FindingStatus::kInfo, "objstore/bucket", {}, {"acme-crm", "objstore", "objstore/bucket"},
        "sources | disagree inside the allowed area: DE vs FR", {"/nodes/1/endpoints/0", {20, 9}}},
   };
+  for (Finding& f : findings) r.findings.push_back(std::move(f));
   return r;
 }
 

@@ -77,8 +77,8 @@ VerifyReport SmallReport() {
   lit.verdict = Verdict::kUnverified;
   r.endpoints.push_back(lit);
 
-  r.findings = {Finding{"unverifiable", FindingStatus::kUnverified, "store/ip", {"EUCS DOC-03.1"},
-                        {"svc", "store", "store/ip"}, "where store/ip is cannot be verified", SourceRef{"/x", {}}}};
+  r.findings.push_back(Finding{"unverifiable", FindingStatus::kUnverified, "store/ip", {"EUCS DOC-03.1"},
+                               {"svc", "store", "store/ip"}, "where store/ip is cannot be verified", SourceRef{"/x", {}}});
   return r;
 }
 
@@ -121,7 +121,10 @@ TEST_CASE("the verify JSON validates against docs/report.schema.json") {
 TEST_CASE("the exit code follows the statuses in the report") {
   VerifyReport r = SmallReport();
   CHECK(r.ExitCode() == 3);
-  r.findings[0].status = FindingStatus::kFail;  // eucs-high: unverifiable is a failure
+  std::vector<Finding> findings(r.findings.begin(), r.findings.end());
+  findings[0].status = FindingStatus::kFail;  // eucs-high: unverifiable is a failure
+  r.findings.clear();
+  for (Finding& f : findings) r.findings.push_back(std::move(f));
   CHECK(r.ExitCode() == 1);
   r.findings.clear();
   CHECK(r.ExitCode() == 3);  // the endpoint is still unverified

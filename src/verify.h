@@ -70,7 +70,9 @@ struct VerifyInputs {
 };
 
 // Fills *report. Fails only when a tool fails (the resolver cannot start, a database is
-// damaged); what the data shows is in the report.
+// damaged); what the data shows is in the report. Its findings about endpoints refer to
+// in.manifest, in.graph and in.profile (finding.h, Findings): they must outlive the
+// report's use, or the report's findings be made whole (Findings::MakeWhole).
 Status Verify(const VerifyInputs& in, VerifyReport* report);
 
 // The geodb files in use, for the report's evidence (sha256 of each file).

@@ -95,6 +95,7 @@ void VerifyOnce(const Manifest& m, const std::string& profile_name, size_t chunk
     RenderVerifyJson(out->report, json);
   }
   out->json = json.str();
+  out->report.findings.MakeWhole();  // read after the profile and graph here are gone
 }
 
 std::vector<std::string> Lines(const std::vector<EndpointResult>& endpoints) {
@@ -219,6 +220,7 @@ struct ProbeFixture {
     report.tool_version = "test";
     Status s = Verify(in, &report);
     REQUIRE_MESSAGE(s.ok(), s.message());
+    report.findings.MakeWhole();  // read after the profile and graph here are gone
     REQUIRE(report.endpoints.size() == 1);
     return report;
   }
