@@ -28,11 +28,11 @@ void Findings::Expand(const EndpointFinding& f, Finding* out) const {
   const Endpoint& endpoint = *f.endpoint;
   out->kind = rule.check;
   out->status = rule.status;
-  out->subject = graph_->manifest().QualifiedId(endpoint);
   out->requirements = rule.requirements;
-  out->path = graph_->EndpointPath(endpoint);
+  graph_->EndpointPath(endpoint, &out->path);
+  out->subject = out->path.back();  // the endpoint's qualified id
   out->message = f.message;
-  out->ref.pointer = endpoint.Pointer();
+  endpoint.WritePointer(&out->ref.pointer);
   out->ref.pos = endpoint.pos;
 }
 

@@ -231,13 +231,32 @@ std::vector<std::string> ServiceGraph::PathTo(size_t node, std::string_view cate
 
 std::vector<std::string> ServiceGraph::EndpointPath(const Endpoint& endpoint) const {
   std::vector<std::string> path;
-  for (const std::string& c : endpoint.data) {
-    path = PathTo(endpoint.node, c);
-    if (!path.empty()) break;
-  }
-  if (path.empty()) path.push_back(manifest_.nodes[endpoint.node].id);
-  path.push_back(manifest_.QualifiedId(endpoint));
+  EndpointPath(endpoint, &path);
   return path;
+}
+
+void ServiceGraph::EndpointPath(const Endpoint& endpoint, std::vector<std::string>* out) const {
+  const size_t node = endpoint.node;
+  const std::vector<Vertex>* pred = nullptr;  // along the first category that reaches the node
+  bool reached = false;
+  for (const std::string& c : endpoint.data) {
+    if (!Reaches(node, c)) continue;
+    reached = true;
+    if (node != 0) pred = &impl_->predecessor[static_cast<size_t>(impl_->Category(c))];
+    break;
+  }
+  size_t length = 1;  // the nodes before the endpoint: the service's path to its node, or the node
+  if (pred) {
+    for (Vertex v = static_cast<Vertex>(node); v != 0; v = (*pred)[v]) ++length;
+  }
+  out->resize(length + 1);
+  if (pred) {
+    size_t i = length;
+    for (Vertex v = static_cast<Vertex>(node); v != 0; v = (*pred)[v]) (*out)[--i] = manifest_.nodes[v].id;
+  }
+  (*out)[0] = manifest_.nodes[reached ? 0 : node].id;
+  const std::string& node_id = manifest_.nodes[node].id;
+  (*out)[length].assign(node_id).append(1, '/').append(endpoint.id);
 }
 
 std::vector<std::string> ServiceGraph::Successors(size_t node) const {

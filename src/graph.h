@@ -38,6 +38,8 @@ class ServiceGraph {
   // The path to an endpoint: to its node by the first of its categories that reaches it
   // (or just the node when none does), then the endpoint's qualified id.
   std::vector<std::string> EndpointPath(const Endpoint& endpoint) const;
+  // The same into *out, whose strings keep their capacity (a report's findings are read so).
+  void EndpointPath(const Endpoint& endpoint, std::vector<std::string>* out) const;
 
   // What node `node` points to: the nodes its flows go to (in flow order), then its
   // endpoints (qualified ids, in manifest order).

@@ -103,6 +103,18 @@ TEST_CASE("endpoint paths end at the endpoint") {
   Manifest none = WithFlows("[]");
   ServiceGraph g2(none);
   CHECK(JoinPath(g2.EndpointPath(none.nodes[2].endpoints[0])) == "b -> b/smtp");
+
+  // Into a vector that held a longer path: the same, nothing of the old one left.
+  Manifest deep = WithFlows(R"([{"from": "svc", "to": "a", "data": ["customer"]}, {"from": "a", "to": "c", "data": ["customer"]},
+                               {"from": "c", "to": "b", "data": ["customer"]}])");
+  ServiceGraph g3(deep);
+  std::vector<std::string> path = {"x", "y", "z", "w", "v", "u"};
+  g3.EndpointPath(deep.nodes[2].endpoints[0], &path);
+  CHECK(JoinPath(path) == "svc -> a -> c -> b -> b/smtp");
+  g2.EndpointPath(none.nodes[2].endpoints[0], &path);
+  CHECK(JoinPath(path) == "b -> b/smtp");
+  g.EndpointPath(m.nodes[2].endpoints[0], &path);
+  CHECK(JoinPath(path) == "svc -> b -> b/smtp");
 }
 
 }  // namespace residency

@@ -746,16 +746,22 @@ std::string Manifest::QualifiedId(const Endpoint& e) const {
 }
 
 std::string Endpoint::Pointer() const {
-  char digits[24];
   std::string out;
+  WritePointer(&out);
+  return out;
+}
+
+void Endpoint::WritePointer(std::string* out) const {
+  char digits[24];
+  out->clear();
   if (node == 0) {
-    out = "/service/endpoints/";
+    out->append("/service/endpoints/");
   } else {
     auto [end, ec] = std::to_chars(digits, digits + sizeof digits, node - 1);
-    out.append("/subservices/").append(digits, end).append("/endpoints/");
+    out->append("/subservices/").append(digits, end).append("/endpoints/");
   }
   auto [end, ec] = std::to_chars(digits, digits + sizeof digits, index);
-  return out.append(digits, end);
+  out->append(digits, end);
 }
 
 bool NormalizeHostName(std::string_view host, std::string* a_label, std::string* error) {

@@ -98,6 +98,7 @@ struct Endpoint {
   // "/service/endpoints/I" or "/subservices/K/endpoints/I" (nodes[0] is the service,
   // nodes[K + 1] subservice K).
   std::string Pointer() const;
+  void WritePointer(std::string* out) const;  // the same, into *out (keeping its capacity)
   SourceRef Ref() const { return SourceRef{Pointer(), pos}; }
 };
 
