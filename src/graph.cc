@@ -1,7 +1,7 @@
 #include "graph.h"
 
-#include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/filtered_graph.hpp>
 #include <boost/graph/graph_concepts.hpp>
 #include <boost/graph/graph_traits.hpp>
@@ -139,19 +139,21 @@ BOOST_CONCEPT_ASSERT((boost::VertexListGraphConcept<ManifestGraph>));
 struct FlowProps {
   uint32_t flow = 0;  // index into the carried categories
 };
-using FlowGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property, FlowProps>;
+// Compressed sparse row: its vertices and edges in two arrays, each allocated once (an
+// adjacency list took a vector per node and grew it; at 10,000 subservices that memory,
+// new to the process, was half the graph stage).
+using FlowGraph =
+    boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, FlowProps, boost::no_property, uint32_t, uint32_t>;
 using Vertex = boost::graph_traits<FlowGraph>::vertex_descriptor;
 using Edge = boost::graph_traits<FlowGraph>::edge_descriptor;
 
 // Keeps the flow edges that carry one category.
 struct CarriesCategory {
   const FlowGraph* g = nullptr;
-  const std::vector<std::vector<bool>>* carries = nullptr;  // per flow, by category index
+  const std::vector<bool>* carries = nullptr;  // flow f carries category c: [f * categories + c]
+  size_t categories = 0;
   size_t category = 0;
-  bool operator()(const Edge& e) const {
-    const std::vector<bool>& c = (*carries)[(*g)[e].flow];
-    return category < c.size() && c[category];
-  }
+  bool operator()(const Edge& e) const { return (*carries)[(*g)[e].flow * categories + category]; }
 };
 
 }  // namespace
@@ -160,7 +162,7 @@ struct ServiceGraph::Impl {
   explicit Impl(const Manifest& m) : graph(m) {}
   ManifestGraph graph;
   std::map<std::string, size_t, std::less<>> categories;
-  std::vector<std::vector<bool>> carries;  // per flow edge, by category index
+  std::vector<bool> carries;  // flow f carries category c: [f * categories.size() + c]
   // predecessor[c][v]: the vertex before v on a shortest path carrying category c from the
   // service; v itself when v is the service or unreached (told apart by reached[c][v]).
   std::vector<std::vector<Vertex>> predecessor;
@@ -185,17 +187,27 @@ ServiceGraph::ServiceGraph(const Manifest& manifest) : manifest_(manifest), impl
   // The flows also go into a graph of the nodes alone, where the searches below run: data
   // reaches nodes by flows only, and a search over the whole graph would walk every
   // endpoint's member edge once per category (a million at scale, out of the caches).
-  FlowGraph flows(nodes);
-  for (const Flow& f : manifest.flows) {
-    std::vector<bool>& carries = impl_->carries.emplace_back(impl_->categories.size());
-    for (const std::string& c : f.data) carries[impl_->categories.at(c)] = true;
-    boost::add_edge(f.from, f.to, FlowProps{static_cast<uint32_t>(impl_->carries.size() - 1)}, flows);
+  const size_t categories = impl_->categories.size();
+  impl_->carries.resize(manifest.flows.size() * categories);
+  std::vector<std::pair<uint32_t, uint32_t>> edges;
+  std::vector<FlowProps> props;
+  edges.reserve(manifest.flows.size());
+  props.reserve(manifest.flows.size());
+  for (uint32_t k = 0; k < manifest.flows.size(); ++k) {
+    const Flow& f = manifest.flows[k];
+    for (const std::string& c : f.data) impl_->carries[k * categories + impl_->categories.find(c)->second] = true;
+    edges.emplace_back(static_cast<uint32_t>(f.from), static_cast<uint32_t>(f.to));
+    props.push_back(FlowProps{k});
   }
+  // Counted into order of source stably (Boost's histogram sort): a node's flows keep their
+  // manifest order, which picks the path among shortest ones.
+  FlowGraph flows(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(), props.begin(),
+                  static_cast<uint32_t>(nodes));
 
   impl_->predecessor.resize(impl_->categories.size());
   impl_->reached.resize(impl_->categories.size());
   for (size_t c = 0; c < impl_->categories.size(); ++c) {
-    boost::filtered_graph<FlowGraph, CarriesCategory> fg(flows, CarriesCategory{&flows, &impl_->carries, c});
+    boost::filtered_graph<FlowGraph, CarriesCategory> fg(flows, CarriesCategory{&flows, &impl_->carries, categories, c});
     std::vector<Vertex> pred(nodes);
     for (Vertex v = 0; v < pred.size(); ++v) pred[v] = v;
     std::vector<boost::default_color_type> color(nodes);

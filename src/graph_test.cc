@@ -46,6 +46,9 @@ TEST_CASE("categories reach nodes along flows that carry them") {
       {R"([{"from": "c", "to": "svc", "data": ["customer"]}])", 3, "customer", ""},
       // the shortest path is named
       {R"([{"from": "svc", "to": "a", "data": ["x-logs"]}, {"from": "a", "to": "c", "data": ["x-logs"]}, {"from": "c", "to": "b", "data": ["x-logs"]}, {"from": "svc", "to": "c", "data": ["x-logs"]}])", 2, "x-logs", "svc -> c -> b"},
+      // of two shortest paths, the one through the node whose flow comes first in the manifest
+      {R"([{"from": "svc", "to": "a", "data": ["customer"]}, {"from": "svc", "to": "c", "data": ["customer"]}, {"from": "c", "to": "b", "data": ["customer"]}, {"from": "a", "to": "b", "data": ["customer"]}])", 2, "customer", "svc -> a -> b"},
+      {R"([{"from": "svc", "to": "c", "data": ["customer"]}, {"from": "a", "to": "b", "data": ["customer"]}, {"from": "svc", "to": "a", "data": ["customer"]}, {"from": "c", "to": "b", "data": ["customer"]}])", 2, "customer", "svc -> c -> b"},
       {"[]", 0, "customer", "svc"},
   };
   for (const Case& c : cases) {
