@@ -416,10 +416,10 @@ void WriteEndpoint(W& w, const std::string& manifest_path, const EndpointResult&
   w.EndObject();
 }
 
-// Array elements rendered on every core: each thread writes its contiguous run of
-// items [first, last) (write_one(text, i, thread)) as compact JSON into its own buffer (CompactJson: the same bytes as
-// RapidJSON's Writer at a fraction of the cost), so that the buffers, in order, are the
-// elements, comma-separated within each buffer. The caller keeps `buffers` from use to use,
+// Array elements rendered on every core: each thread writes its contiguous run of the
+// items [first, last) (write_one(text, item, thread)) as compact JSON into its own buffer
+// (CompactJson: the same bytes as RapidJSON's Writer at a fraction of the cost), so that
+// the buffers, in order, are the elements, comma-separated within each buffer. The caller keeps `buffers` from use to use,
 // so their memory is allocated (and faulted in) once.
 template <typename WriteOne>
 void RenderParallel(size_t first, size_t last, std::vector<CompactJson>* buffers, WriteOne write_one) {
