@@ -1,5 +1,7 @@
 #include "csv.h"
 
+#include <algorithm>
+
 namespace residency {
 
 int CsvTable::Column(std::string_view name) const {
@@ -42,6 +44,9 @@ Status ParseCsv(const std::string& path, std::string_view text, CsvTable* table)
   *table = CsvTable();
   size_t line_no = 0;
   std::vector<std::string> fields;
+  const size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+  table->rows.reserve(lines);  // taken once, not grown by doubling (each step memory new to the process)
+  table->row_lines.reserve(lines);
   for (size_t pos = 0; pos < text.size();) {
     size_t nl = text.find('\n', pos);
     std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);

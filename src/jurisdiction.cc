@@ -133,6 +133,7 @@ Status Jurisdictions::LoadRegions(const std::string& path) {
     return s;
   }
   auto col = [&](const char* name) { return static_cast<size_t>(table.Column(name)); };
+  regions_.reserve(regions_.size() + table.rows.size());
   for (size_t i = 0; i < table.rows.size(); ++i) {
     const auto& row = table.rows[i];
     std::string where = path + ":" + std::to_string(table.row_lines[i]) + ": ";
