@@ -173,8 +173,10 @@ struct MeasuredChecks::State {
     size_t first;  // its addresses: backup_addresses[first, first + count)
     size_t count;
   };
-  std::vector<Backup> backups;
-  std::vector<BackupAddress> backup_addresses;
+  // Deques: they grow chunk by chunk to a quarter of a million each, and a vector's doubling
+  // would take their size again in memory new to the process (at 1M, 1,500 pages).
+  std::deque<Backup> backups;
+  std::deque<BackupAddress> backup_addresses;
 };
 
 namespace {
