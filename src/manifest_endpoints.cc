@@ -219,6 +219,10 @@ class EndpointTap::Builder {
   std::vector<Endpoint> scratch_;  // the open node's endpoints, kept from node to node
   std::vector<std::string_view> ids_;  // open-addressing table for duplicate ids
   std::unordered_map<std::string, std::shared_ptr<const Location>> regions_;  // by text
+  // Each distinct list of categories once, by its categories joined with newlines.
+  std::unordered_map<std::string, Categories> category_lists_;
+  std::vector<std::string> categories_;  // the endpoint's, as read
+  std::string category_key_;
   std::string error_;
   std::thread thread_;
   std::mutex mu_;
@@ -258,13 +262,19 @@ bool EndpointTap::Builder::BuildEndpoint(const Batch& b, const Batch::Raw& raw, 
         // The categories are consecutive members; the DOM path drops repeats.
         uint32_t last = k;
         while (last + 1 < raw.first + raw.fields && b.members[last + 1].field == kData) ++last;
-        e->data.reserve(last - k + 1);
+        categories_.clear();
+        category_key_.clear();
         for (; k <= last; ++k) {
           std::string_view c(b.bytes.data() + b.members[k].begin, b.members[k].size);
           if (!FastCategory(c)) return false;
-          if (std::find(e->data.begin(), e->data.end(), c) == e->data.end()) e->data.emplace_back(c);
+          if (std::find(categories_.begin(), categories_.end(), c) != categories_.end()) continue;
+          categories_.emplace_back(c);
+          category_key_.append(c).push_back('\n');
         }
         --k;
+        auto it = category_lists_.find(category_key_);
+        if (it == category_lists_.end()) it = category_lists_.emplace(category_key_, Categories(categories_)).first;
+        e->data = it->second;
         break;
       }
       case kHost:

@@ -45,7 +45,7 @@ std::string Dump(const Manifest& m) {
     for (const Endpoint& e : n.endpoints) {
       o << "  endpoint " << e.id << " " << m.QualifiedId(e) << " " << e.node << " " << e.index << " " << static_cast<int>(e.target)
         << " host=" << e.host << " ip=" << (e.ip ? e.ip->ToString() : "-")
-        << " url=" << e.url << " " << ActivityName(e.activity) << " " << List(e.data) << " region="
+        << " url=" << e.url << " " << ActivityName(e.activity) << " " << List(e.data.list()) << " region="
         << (e.declared_region ? Loc(*e.declared_region) : "-") << " " << Ref(e.Ref()) << "\n";
     }
   }
@@ -247,6 +247,29 @@ TEST_CASE("many endpoints over many nodes, read on every core, read the same bot
     CHECK_FALSE(o.ok);
     CHECK_FALSE(o.tapped);
   }
+}
+
+TEST_CASE("endpoints taken during the parse share each distinct list of categories") {
+  const std::string text = WithEndpoints(
+      R"({"id": "e1", "activity": "storage", "data": ["customer", "account"], "ip": "192.0.2.1"},
+         {"id": "e2", "activity": "storage", "data": ["customer", "account", "customer"], "ip": "192.0.2.2"},
+         {"id": "e3", "activity": "storage", "data": ["account", "customer"], "ip": "192.0.2.3"},
+         {"id": "e4", "activity": "storage", "data": ["customer"], "ip": "192.0.2.4"},
+         {"id": "e5", "activity": "storage", "data": ["customer"], "ip": "192.0.2.5"})");
+  Manifest m;
+  std::vector<Diagnostic> errors;
+  bool tapped = false;
+  REQUIRE(ParseManifestForTest("c.json", text, TestJurisdictions(), true, &m, &errors, &tapped));
+  REQUIRE(tapped);
+  const std::vector<Endpoint>& e = m.nodes[1].endpoints;
+  REQUIRE(e.size() == 5);
+  CHECK(e[0].data.list() == std::vector<std::string>{"customer", "account"});
+  CHECK(e[1].data.list() == std::vector<std::string>{"customer", "account"});  // the repeat dropped
+  CHECK(&e[0].data.list() == &e[1].data.list());
+  CHECK(e[2].data.list() == std::vector<std::string>{"account", "customer"});  // order kept: another list
+  CHECK(&e[2].data.list() != &e[0].data.list());
+  CHECK(&e[3].data.list() == &e[4].data.list());
+  CHECK(&m.nodes[2].endpoints[0].data.list() != &e[3].data.list());  // ["account"]
 }
 
 }  // namespace residency
