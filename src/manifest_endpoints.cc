@@ -219,7 +219,8 @@ class EndpointTap::Builder {
   std::vector<Endpoint> scratch_;  // the open node's endpoints, kept from node to node
   std::vector<std::string_view> ids_;  // open-addressing table for duplicate ids
   std::unordered_map<std::string, std::shared_ptr<const Location>> regions_;  // by text
-  // Each distinct list of categories once, by its categories joined with newlines.
+  // Each distinct list of categories once, by its categories joined with newlines (which no
+  // category holds: FastCategory).
   std::unordered_map<std::string, Categories> category_lists_;
   std::vector<std::string> categories_;  // the endpoint's, as read
   std::string category_key_;
