@@ -232,13 +232,25 @@ bool ServiceGraph::Reaches(size_t node, std::string_view category) const {
 std::vector<std::string> ServiceGraph::PathTo(size_t node, std::string_view category) const {
   if (!Reaches(node, category)) return {};
   std::vector<std::string> path;
-  if (node != 0) {
-    const auto& pred = impl_->predecessor[static_cast<size_t>(impl_->Category(category))];
-    for (Vertex v = node; v != 0; v = pred[v]) path.push_back(manifest_.nodes[v].id);
-  }
-  path.push_back(manifest_.nodes[0].id);
-  std::reverse(path.begin(), path.end());
+  WritePathTo(node, category, 0, &path);
   return path;
+}
+
+size_t ServiceGraph::WritePathTo(size_t node, std::string_view category, size_t tail,
+                                 std::vector<std::string>* out) const {
+  const std::vector<Vertex>* pred =
+      node == 0 ? nullptr : &impl_->predecessor[static_cast<size_t>(impl_->Category(category))];
+  size_t length = 1;  // the service
+  if (pred) {
+    for (Vertex v = static_cast<Vertex>(node); v != 0; v = (*pred)[v]) ++length;
+  }
+  out->resize(length + tail);
+  if (pred) {
+    size_t i = length;
+    for (Vertex v = static_cast<Vertex>(node); v != 0; v = (*pred)[v]) (*out)[--i] = manifest_.nodes[v].id;
+  }
+  (*out)[0] = manifest_.nodes[0].id;
+  return length;
 }
 
 std::vector<std::string> ServiceGraph::EndpointPath(const Endpoint& endpoint) const {
@@ -249,26 +261,18 @@ std::vector<std::string> ServiceGraph::EndpointPath(const Endpoint& endpoint) co
 
 void ServiceGraph::EndpointPath(const Endpoint& endpoint, std::vector<std::string>* out) const {
   const size_t node = endpoint.node;
-  const std::vector<Vertex>* pred = nullptr;  // along the first category that reaches the node
-  bool reached = false;
+  size_t length = 0;  // the nodes before the endpoint
   for (const std::string& c : endpoint.data) {
     if (!Reaches(node, c)) continue;
-    reached = true;
-    if (node != 0) pred = &impl_->predecessor[static_cast<size_t>(impl_->Category(c))];
+    length = WritePathTo(node, c, 1, out);
     break;
   }
-  size_t length = 1;  // the nodes before the endpoint: the service's path to its node, or the node
-  if (pred) {
-    for (Vertex v = static_cast<Vertex>(node); v != 0; v = (*pred)[v]) ++length;
+  if (length == 0) {  // no category reaches the node: the node alone
+    out->resize(2);
+    (*out)[0] = manifest_.nodes[node].id;
+    length = 1;
   }
-  out->resize(length + 1);
-  if (pred) {
-    size_t i = length;
-    for (Vertex v = static_cast<Vertex>(node); v != 0; v = (*pred)[v]) (*out)[--i] = manifest_.nodes[v].id;
-  }
-  (*out)[0] = manifest_.nodes[reached ? 0 : node].id;
-  const std::string& node_id = manifest_.nodes[node].id;
-  (*out)[length].assign(node_id).append(1, '/').append(endpoint.id);
+  (*out)[length].assign(manifest_.nodes[node].id).append(1, '/').append(endpoint.id);
 }
 
 std::vector<std::string> ServiceGraph::Successors(size_t node) const {

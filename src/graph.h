@@ -45,11 +45,14 @@ class ServiceGraph {
   // endpoints (qualified ids, in manifest order).
   std::vector<std::string> Successors(size_t node) const;
 
-  const Manifest& manifest() const { return manifest_; }
   size_t vertex_count() const;
   size_t edge_count() const;
 
  private:
+  // Writes the service's path to `node` along `category` (REQUIRES: Reaches) into the
+  // first elements of *out, sized to them and `tail` more; returns how many it wrote.
+  size_t WritePathTo(size_t node, std::string_view category, size_t tail, std::vector<std::string>* out) const;
+
   struct Impl;
   const Manifest& manifest_;
   std::unique_ptr<Impl> impl_;

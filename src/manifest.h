@@ -12,7 +12,6 @@
 #ifndef RESIDENCY_MANIFEST_H_
 #define RESIDENCY_MANIFEST_H_
 
-#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -86,8 +85,6 @@ class Categories {
   Categories() = default;
   Categories(std::vector<std::string> list)  // NOLINT: as the vector
       : list_(list.empty() ? nullptr : std::make_shared<const std::vector<std::string>>(std::move(list))) {}
-  Categories(std::initializer_list<std::string> list) : Categories(std::vector<std::string>(list)) {}
-  explicit Categories(std::shared_ptr<const std::vector<std::string>> list) : list_(std::move(list)) {}
 
   const std::vector<std::string>& list() const { return list_ ? *list_ : Empty(); }
   operator const std::vector<std::string>&() const { return list(); }  // NOLINT: read as the vector
