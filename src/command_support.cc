@@ -6,7 +6,7 @@ namespace residency {
 
 bool LoadManifestContext(const std::string& geodb_flag, const std::string& manifest_path,
                          const std::string& profile_flag, bool load_profile, std::ostream& err,
-                         ManifestContext* ctx) {
+                         ManifestContext* ctx, const std::function<void()>& geodb_loaded) {
   if (Status s = ResolveGeodbDir(geodb_flag, &ctx->geodb_dir); !s.ok()) {
     err << "residency: " << s.message() << "\n";
     return false;
@@ -15,6 +15,7 @@ bool LoadManifestContext(const std::string& geodb_flag, const std::string& manif
     err << "residency: " << s.message() << "\n";
     return false;
   }
+  if (geodb_loaded) geodb_loaded();
   std::vector<Diagnostic> errors;
   if (!ReadManifest(manifest_path, ctx->jurisdictions, &ctx->manifest, &errors)) {
     for (const Diagnostic& d : errors) err << d.ToString() << "\n";

@@ -4,10 +4,10 @@
 #ifndef RESIDENCY_COMMAND_SUPPORT_H_
 #define RESIDENCY_COMMAND_SUPPORT_H_
 
+#include <functional>
+#include <memory>
 #include <ostream>
 #include <string>
-
-#include <memory>
 
 #include "geo.h"
 #include "jurisdiction.h"
@@ -31,10 +31,12 @@ struct ManifestContext {
 
 // Fills *ctx. `profile_flag` empty means the default profile of the manifest's assurance
 // level; with `load_profile` false no profile is read. On failure the located errors are
-// written to `err` and it returns false: the caller exits with code 2.
+// written to `err` and it returns false: the caller exits with code 2. `geodb_loaded`, when
+// given, is called once the geodb directory is found and its jurisdictions are loaded,
+// before the manifest is read (verify's --timings counts that part in its open stage).
 bool LoadManifestContext(const std::string& geodb_flag, const std::string& manifest_path,
                          const std::string& profile_flag, bool load_profile, std::ostream& err,
-                         ManifestContext* ctx);
+                         ManifestContext* ctx, const std::function<void()>& geodb_loaded = nullptr);
 
 // The geodb directory (--geodb, $RESIDENCY_GEODB, the default) and its sources opened, for
 // lookup and geodb info. On failure writes the message to `err` and returns false (exit 2).
