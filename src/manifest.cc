@@ -552,7 +552,7 @@ void ManifestReader::ReadEndpoint(const Value& v, Node* node, size_t node_index,
   Endpoint& e = node->endpoints.emplace_back();
   e.pos = src_.PosOf(&v);
   e.id.assign(f.id->GetString(), f.id->GetStringLength());
-  e.node = node_index;
+  e.node = static_cast<uint32_t>(node_index);  // the schema's maxItems of subservices, + 1
   e.index = static_cast<uint32_t>(node->endpoints.size() - 1);
   const std::string at = e.Pointer();  // for the messages
   e.activity = *ParseActivity(std::string_view(f.activity->GetString(), f.activity->GetStringLength()));

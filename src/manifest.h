@@ -26,7 +26,7 @@
 
 namespace residency {
 
-enum class Activity { kStorage, kBackup, kProcessing, kAdministration, kSupport };
+enum class Activity : uint8_t { kStorage, kBackup, kProcessing, kAdministration, kSupport };
 inline constexpr Activity kAllActivities[] = {Activity::kStorage, Activity::kBackup,
                                              Activity::kProcessing, Activity::kAdministration,
                                              Activity::kSupport};
@@ -103,23 +103,57 @@ class Categories {
   std::shared_ptr<const std::vector<std::string>> list_;
 };
 
-// A million of these may be read, so the small members sit together (176 bytes), and what
+// A string that most objects leave empty (an endpoint's URL), held by one pointer that is
+// null while it is empty, and read like the std::string it holds.
+class SparseString {
+ public:
+  SparseString() = default;
+  SparseString(const SparseString& other) { *this = other; }
+  SparseString(SparseString&&) noexcept = default;
+  SparseString& operator=(const SparseString& other) {
+    if (this != &other) *this = std::string_view(other.str());
+    return *this;
+  }
+  SparseString& operator=(SparseString&&) noexcept = default;
+  SparseString& operator=(std::string_view text) {
+    if (text.empty()) text_.reset();
+    else if (text_) text_->assign(text);
+    else text_ = std::make_unique<std::string>(text);
+    return *this;
+  }
+
+  const std::string& str() const { return text_ ? *text_ : Empty(); }
+  operator const std::string&() const { return str(); }  // NOLINT: read as the string
+  bool empty() const { return text_ == nullptr; }
+  const char* c_str() const { return str().c_str(); }
+  friend bool operator==(const SparseString& a, const SparseString& b) { return a.str() == b.str(); }
+  friend bool operator==(const SparseString& a, std::string_view b) { return a.str() == b; }
+
+ private:
+  static const std::string& Empty() {
+    static const std::string kEmpty;
+    return kEmpty;
+  }
+  std::unique_ptr<std::string> text_;
+};
+
+// A million of these may be read, so the small members sit together (144 bytes), and what
 // follows from others is not held: the qualified id is its node's id and its own
 // (Manifest::QualifiedId), the JSON pointer its node's and its index (Pointer). Each held
 // string is memory new to the process at parse time, at ~2-13 µs a page on the project's
 // VM (docs/performance.md).
 struct Endpoint {
-  enum class Target { kHost, kIp, kUrl };
+  enum class Target : uint8_t { kHost, kIp, kUrl };
   std::string id;            // as in the manifest
-  size_t node = 0;           // index into Manifest::nodes
   std::string host;          // A-label form, lower case, no trailing dot; "" for an IP target
+  SparseString url;          // for a url target
+  Categories data;
+  SharedLocation declared_region;
   std::optional<IpAddress> ip;  // for an ip target, or a URL whose host is an IP literal
   Target target = Target::kHost;
   Activity activity = Activity::kProcessing;
+  uint32_t node = 0;         // index into Manifest::nodes (the schema allows 1,000,001)
   uint32_t index = 0;        // its place in its node's "endpoints" array
-  std::string url;
-  Categories data;
-  SharedLocation declared_region;
   SourcePos pos;             // of its object in the manifest
 
   // "/service/endpoints/I" or "/subservices/K/endpoints/I" (nodes[0] is the service,

@@ -341,7 +341,7 @@ std::vector<Endpoint>* EndpointTap::Taken(size_t node) { return builder_->Taken(
 void EndpointTap::Finish(const JsonSource& src, size_t index, std::vector<Endpoint>* endpoints) {
   for (size_t i = 0; i < endpoints->size(); ++i) {
     Endpoint& e = (*endpoints)[i];
-    e.node = index;
+    e.node = static_cast<uint32_t>(index);  // the schema's maxItems of subservices, + 1
     e.index = static_cast<uint32_t>(i);  // at most kMaxEndpointsPerNode
     e.pos = src.PosAt(e.pos.column);
   }

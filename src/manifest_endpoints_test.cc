@@ -45,7 +45,7 @@ std::string Dump(const Manifest& m) {
     for (const Endpoint& e : n.endpoints) {
       o << "  endpoint " << e.id << " " << m.QualifiedId(e) << " " << e.node << " " << e.index << " " << static_cast<int>(e.target)
         << " host=" << e.host << " ip=" << (e.ip ? e.ip->ToString() : "-")
-        << " url=" << e.url << " " << ActivityName(e.activity) << " " << List(e.data.list()) << " region="
+        << " url=" << e.url.str() << " " << ActivityName(e.activity) << " " << List(e.data.list()) << " region="
         << (e.declared_region ? Loc(*e.declared_region) : "-") << " " << Ref(e.Ref()) << "\n";
     }
   }

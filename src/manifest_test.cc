@@ -47,7 +47,7 @@ std::string FirstError(const std::string& text) {
 
 TEST_CASE("an endpoint's JSON pointer follows from its node and index") {
   struct Case {
-    size_t node;
+    uint32_t node;
     uint32_t index;
     const char* want;
   };
@@ -63,6 +63,33 @@ TEST_CASE("an endpoint's JSON pointer follows from its node and index") {
     CHECK(e.Ref().pointer == c.want);
     CHECK(e.Ref().pos == SourcePos{4, 9});
   }
+}
+
+TEST_CASE("a SparseString holds nothing while empty and copies what it holds") {
+  SparseString a;
+  CHECK(a.empty());
+  CHECK(a.str().empty());
+  a = std::string_view("https://api.acme.example/v1");
+  CHECK_FALSE(a.empty());
+  SparseString b = a;  // a copy of its own, not a second owner
+  a = std::string_view("https://eu.acme.example/");
+  CHECK(b == "https://api.acme.example/v1");
+  CHECK(a == "https://eu.acme.example/");
+  b = a;
+  CHECK(b == "https://eu.acme.example/");
+  CHECK(&b.str() != &a.str());
+  CHECK(b == a);
+  CHECK_FALSE(b == SparseString());
+  const std::string& held = b;
+  CHECK(std::string(held.c_str()) == "https://eu.acme.example/");
+  b = std::string_view();  // emptied: nothing held again
+  CHECK(b.empty());
+  SparseString c = std::move(a);
+  CHECK(c == "https://eu.acme.example/");
+  b = c;
+  b = b;  // NOLINT: self-assignment keeps the text
+  CHECK(b == "https://eu.acme.example/");
+  static_assert(sizeof(SparseString) == sizeof(void*));
 }
 
 TEST_CASE("a valid manifest reads into the model with positions") {

@@ -19,7 +19,7 @@ std::vector<std::string> Outcome(const std::string& path, const std::string& tex
   std::vector<std::string> out;
   if (ParseManifestForTest(path, text, TestJurisdictions(), fast, &m, &errors)) {
     for (const Node& n : m.nodes) {
-      for (const Endpoint& e : n.endpoints) out.push_back("ok " + m.QualifiedId(e) + " " + e.host + e.url + (e.ip ? e.ip->ToString() : ""));
+      for (const Endpoint& e : n.endpoints) out.push_back("ok " + m.QualifiedId(e) + " " + e.host + e.url.str() + (e.ip ? e.ip->ToString() : ""));
     }
   }
   for (const Diagnostic& d : errors) out.push_back(d.ToString());
