@@ -1,10 +1,12 @@
 #include "status.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 namespace residency {
@@ -14,6 +16,23 @@ Status ErrnoStatus(const std::string& path, int err) {
   std::string msg = path + ": " + std::strerror(err);
   if (err == ENOENT) return Status::NotFound(msg);
   return Status::IoError(msg);
+}
+
+// Makes the whole pages of [data, data + size) present in one call, instead of one fault
+// each as the read first writes them: on the project's VM a fault costs ~11 µs a page, the
+// call about a tenth of that, and verify's parse stage took 10% less at 10k, 100k and 1M
+// endpoints (docs/performance.md). Best effort: nothing on kernels without
+// MADV_POPULATE_WRITE (Linux 5.14), nothing for a buffer within one page.
+void PopulateForWrite(const char* data, size_t size) {
+#ifdef MADV_POPULATE_WRITE
+  static const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + page - 1) & ~(page - 1);
+  uintptr_t end = (reinterpret_cast<uintptr_t>(data) + size) & ~(page - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+#else
+  (void)data;
+  (void)size;
+#endif
 }
 
 }  // namespace
@@ -32,7 +51,10 @@ Status ReadFile(const std::string& path, std::string* out) {
     ::close(fd);
     return Status::InvalidInput(path + ": is a directory, not a file");
   }
-  if (S_ISREG(st.st_mode)) out->reserve(static_cast<size_t>(st.st_size));
+  if (S_ISREG(st.st_mode)) {
+    out->reserve(static_cast<size_t>(st.st_size));
+    PopulateForWrite(out->data(), out->capacity());
+  }
   char buf[1 << 16];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
