@@ -115,6 +115,9 @@ struct MeasuredChecks::State {
   void Gather(bool exposure, bool backup_sites, size_t begin, size_t end, Notes* notes) const;
   void Keep(Notes&& notes);
   void FinishBackupSameSite(const CheckRule& rule, Findings* out);
+  // The findings of backups[first, last), per part of ParallelFor in order.
+  void FinishBackupSameSite(const CheckRule& rule, size_t first, size_t last,
+                            std::vector<std::vector<EndpointFinding>>* parts) const;
 
   const Manifest& manifest;
   const ServiceGraph& graph;
@@ -418,10 +421,24 @@ void MeasuredChecks::State::ConcludeExposures(std::optional<size_t> end) {
 void MeasuredChecks::State::FinishBackupSameSite(const CheckRule& rule, Findings* out) {
   // On every core, each part's findings put back in order: a large estate's backups
   // (a quarter of a million at 1M endpoints) are read again here, long out of the caches.
+  // A slice at a time, so that the messages, copied into `out`, leave their memory to the
+  // next slice's: all at once, at 1M endpoints, they took 8,900 pages new to the process.
+  constexpr size_t kSlice = 16384;
   std::vector<std::vector<EndpointFinding>> parts(Workers());
-  ParallelFor(backups.size(), 4096, [&](size_t begin, size_t end, size_t part) {
+  for (size_t first = 0; first < backups.size(); first += kSlice) {
+    FinishBackupSameSite(rule, first, std::min(backups.size(), first + kSlice), &parts);
+    for (std::vector<EndpointFinding>& part : parts) {
+      for (EndpointFinding& f : part) out->push_back(std::move(f));
+      part.clear();
+    }
+  }
+}
+
+void MeasuredChecks::State::FinishBackupSameSite(const CheckRule& rule, size_t first, size_t last,
+                                                 std::vector<std::vector<EndpointFinding>>* parts) const {
+  ParallelFor(last - first, 4096, [&](size_t begin, size_t end, size_t part) {
     std::vector<std::string> shared;
-    for (size_t i = begin; i < end; ++i) {
+    for (size_t i = first + begin; i < first + end; ++i) {
       const Backup& b = backups[i];
       const Endpoint& e = *b.endpoint;
       shared.clear();
@@ -439,12 +456,9 @@ void MeasuredChecks::State::FinishBackupSameSite(const CheckRule& rule, Findings
       std::string id = manifest.QualifiedId(e);
       std::string message = "backups at " + id + " are observed at the same site as primary storage: ";
       AppendJoined(&message, shared, "; ");
-      parts[part].push_back(EndpointFinding{&rule, &e, std::move(message)});
+      (*parts)[part].push_back(EndpointFinding{&rule, &e, std::move(message)});
     }
   });
-  for (std::vector<EndpointFinding>& part : parts) {
-    for (EndpointFinding& f : part) out->push_back(std::move(f));
-  }
 }
 
 MeasuredChecks::MeasuredChecks(const Manifest& manifest, const ServiceGraph& graph, const Jurisdictions& jurisdictions,
