@@ -103,7 +103,8 @@ class SiteTable {
 // jurisdiction-exposure and backup-same-site keep what they need and conclude in Finish.
 struct MeasuredChecks::State {
   State(const Manifest& m, const ServiceGraph& g, const Jurisdictions& j, const Operators& o, const Profile& p)
-      : manifest(m), graph(g), jurisdictions(j), operators(o), profile(p), findings(p.rules.size(), Findings(&g)) {}
+      : manifest(m), graph(g), jurisdictions(j), operators(o), profile(p),
+        findings(p.rules.size(), Findings(&g, messages)) {}
 
   void LocationViolation(const CheckRule& rule, size_t begin, size_t end, std::vector<EndpointFinding>* out) const;
   void Unverifiable(const CheckRule& rule, size_t begin, size_t end, std::vector<EndpointFinding>* out) const;
@@ -125,7 +126,9 @@ struct MeasuredChecks::State {
   const Operators& operators;
   const Profile& profile;
   // Per rule of the profile: a large estate's findings (hundreds of thousands) grow chunk by
-  // chunk, each endpoint's held as its rule, the endpoint and the message (EndpointFinding).
+  // chunk, each endpoint's held as its rule, the endpoint and the message (EndpointFinding),
+  // the messages of all in one arena (GiveMemory).
+  std::shared_ptr<TextArena> messages = std::make_shared<TextArena>();
   std::vector<Findings> findings;
   AllowedCache allowed{manifest};
 
@@ -514,6 +517,8 @@ void MeasuredChecks::Add(const std::vector<const Endpoint*>& endpoints, const st
   s.endpoints = nullptr;
   s.results = nullptr;
 }
+
+void MeasuredChecks::GiveMemory(std::string memory) { state_->messages->Give(std::move(memory)); }
 
 void MeasuredChecks::Finish(Findings* out) {
   State& s = *state_;

@@ -13,6 +13,7 @@
 #define RESIDENCY_CHECK_H_
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "declarations.h"
@@ -79,6 +80,9 @@ class MeasuredChecks {
   // Appends the findings to *out, in profile order; call once, after the last Add. Those
   // about endpoints refer to the manifest, the graph and the profile (finding.h, Findings).
   void Finish(Findings* out);
+  // Memory the process has used and no longer needs (the manifest's text after the parse),
+  // for the endpoints' findings' messages before any memory new to the process.
+  void GiveMemory(std::string memory);
 
  private:
   struct State;

@@ -17,7 +17,8 @@ bool LoadManifestContext(const std::string& geodb_flag, const std::string& manif
   }
   if (geodb_loaded) geodb_loaded();
   std::vector<Diagnostic> errors;
-  if (!ReadManifest(manifest_path, ctx->jurisdictions, &ctx->manifest, &errors)) {
+  if (!ReadManifest(manifest_path, ctx->jurisdictions, &ctx->manifest, &errors,
+                    ctx->keep_text_memory ? &ctx->text_memory : nullptr)) {
     for (const Diagnostic& d : errors) err << d.ToString() << "\n";
     return false;
   }

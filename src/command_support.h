@@ -27,6 +27,10 @@ struct ManifestContext {
   Jurisdictions jurisdictions;
   Manifest manifest;
   Profile profile;  // empty unless asked for
+  // Set before LoadManifestContext to keep the manifest text's memory in `text_memory`
+  // (ReadManifest) for a later large need, as verify does for its findings' messages.
+  bool keep_text_memory = false;
+  std::string text_memory;
 };
 
 // Fills *ctx. `profile_flag` empty means the default profile of the manifest's assurance

@@ -9,12 +9,14 @@
 #include <cstddef>
 #include <deque>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "manifest.h"
+#include "text_arena.h"
 
 namespace residency {
 
@@ -41,7 +43,8 @@ class ServiceGraph;
 // are the rule's; its subject, path and location the endpoint's (Manifest::QualifiedId,
 // ServiceGraph::EndpointPath, Endpoint::Ref). A million endpoints make hundreds of
 // thousands of findings: with all that copied into each, ~570 bytes a finding, the 1M
-// estate's check stage took 58,000 pages of memory new to the process; held so, 23,000.
+// estate's check stage took 58,000 pages of memory new to the process; held so, 23,000;
+// with the messages in a TextArena that reuses the manifest text's memory, 8,300.
 struct EndpointFinding {
   const CheckRule* rule = nullptr;
   const Endpoint* endpoint = nullptr;
@@ -51,15 +54,19 @@ struct EndpointFinding {
 // A verify report's findings, in order: whole ones (Finding) and endpoints' ones
 // (EndpointFinding), which are made whole as they are read. A deque each: they come in
 // blocks, where a vector would take their total size again as one block of memory new to
-// the process, and copy them into it.
+// the process, and copy them into it. The endpoints' messages are kept in a TextArena,
+// which copies and the findings appended from others share (it only grows).
 //
 // Endpoints' findings refer to the manifest, the graph and the profile of their run, which
 // must outlive the object and every copy it is moved into.
 class Findings {
  public:
   Findings() = default;
-  // For endpoints' findings: `graph`, and the manifest it was built from, describe them.
-  explicit Findings(const ServiceGraph* graph) : graph_(graph) {}
+  // For endpoints' findings: `graph`, and the manifest it was built from, describe them;
+  // their messages go to `messages` (several Findings may share one), else to an arena of
+  // this object's own.
+  explicit Findings(const ServiceGraph* graph, std::shared_ptr<TextArena> messages = nullptr)
+      : graph_(graph), messages_(std::move(messages)) {}
 
   void push_back(Finding f);
   void push_back(EndpointFinding f);  // only with a graph
@@ -111,15 +118,21 @@ class Findings {
   const_iterator end() const { return const_iterator(this, entries_.size()); }
 
  private:
+  // An endpoint's finding, its message in one of arenas_; or (no endpoint) whole_[whole].
   struct Entry {
-    EndpointFinding finding;  // an endpoint's, or (no endpoint) whole_[whole]
+    const CheckRule* rule = nullptr;
+    const Endpoint* endpoint = nullptr;
+    std::string_view message;
     size_t whole = 0;
   };
-  void Expand(const EndpointFinding& f, Finding* out) const;
+  void Expand(const Entry& e, Finding* out) const;
+  void Hold(const std::shared_ptr<TextArena>& arena);
 
   std::deque<Entry> entries_;
   std::deque<Finding> whole_;
   const ServiceGraph* graph_ = nullptr;
+  std::shared_ptr<TextArena> messages_;              // where this one's messages go
+  std::vector<std::shared_ptr<TextArena>> held_;     // others' arenas, for appended findings
 };
 
 }  // namespace residency

@@ -97,6 +97,35 @@ TEST_CASE("an endpoint's finding reads as the whole finding its rule and endpoin
     rule.check = "changed";
     CHECK(Lines(findings) == want);
   }
+  SUBCASE("appended, their messages outlive the findings they came from") {
+    Findings all;
+    {
+      Findings from = findings;  // a copy shares the messages' arena
+      findings.clear();
+      all.Append(&from);
+    }
+    CHECK(Lines(all) == want);
+  }
+  SUBCASE("findings sharing one arena, given memory, appended in rule order") {
+    auto arena = std::make_shared<TextArena>();
+    std::string memory(TextArena::kMinGiven, 'x');
+    const char* given = memory.data();
+    arena->Give(std::move(memory));
+    Findings first(&graph, arena), second(&graph, arena);
+    second.push_back(EndpointFinding{&rule, &smtp, "smtp is outside"});
+    first.push_back(EndpointFinding{&rule, &bucket, "bucket is outside"});
+    Findings all;
+    all.Append(&first);
+    all.Append(&second);
+    arena.reset();
+    first = Findings();
+    second = Findings();
+    Finding f;
+    CHECK(Line(all.At(0, &f)) == want[1]);
+    CHECK(Line(all.At(1, &f)) == want[3]);
+    // The messages were written into the memory given (which `all` keeps), in the order made.
+    CHECK(std::string_view(given, 32) == "smtp is outsidebucket is outside");
+  }
   SUBCASE("copied out through the iterator") {
     std::vector<Finding> copied(findings.begin(), findings.end());
     REQUIRE(copied.size() == 4);

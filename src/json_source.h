@@ -89,7 +89,7 @@ class JsonSource {
   // reader that meets an error should parse again without the tap to word it.
   bool Parse(std::string path, std::string text, Diagnostic* error, Tap* tap = nullptr);
   // The same in two steps, for a caller that works on the text (hashes it, say) while it
-  // is parsed, or parses it again: text() is set by SetText and never changes after.
+  // is parsed, or parses it again: text() is set by SetText and stays until TakeText.
   void SetText(std::string path, std::string text);
   bool Parse(Diagnostic* error, Tap* tap = nullptr);
   bool tapped() const { return tapped_; }
@@ -97,6 +97,8 @@ class JsonSource {
   const rapidjson::Document& doc() const { return *doc_; }
   const std::string& path() const { return path_; }
   const std::string& text() const { return text_; }
+  // The text, moved out: for its memory once nothing reads this object any more.
+  std::string TakeText() { return std::move(text_); }
 
   // Where `value` (a value or an object key inside doc()) starts; unknown for others.
   // Thread-safety: see above.

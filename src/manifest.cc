@@ -827,8 +827,8 @@ bool NormalizeHostName(std::string_view host, std::string* a_label, std::string*
 }
 
 bool ParseManifest(const std::string& path, std::string text, const Jurisdictions& jurisdictions,
-                   Manifest* manifest, std::vector<Diagnostic>* errors) {
-  return ParseManifestForTest(path, std::move(text), jurisdictions, true, manifest, errors);
+                   Manifest* manifest, std::vector<Diagnostic>* errors, std::string* text_memory) {
+  return ParseManifestForTest(path, std::move(text), jurisdictions, true, manifest, errors, nullptr, text_memory);
 }
 
 namespace {
@@ -864,7 +864,7 @@ bool ReadParsed(JsonSource* src, const Jurisdictions& jurisdictions, EndpointTap
 
 bool ParseManifestForTest(const std::string& path, std::string text, const Jurisdictions& jurisdictions,
                           bool schema_fast_path, Manifest* manifest, std::vector<Diagnostic>* errors,
-                          bool* endpoints_tapped) {
+                          bool* endpoints_tapped, std::string* text_memory) {
   JsonSource src;
   src.SetText(path, std::move(text));
   // The hash of a large text on another core, while it is parsed and the model is read.
@@ -891,17 +891,18 @@ bool ParseManifestForTest(const std::string& path, std::string text, const Juris
   if (endpoints_tapped) *endpoints_tapped = src.tapped();
   if (hasher.thread.joinable()) hasher.thread.join();
   manifest->sha256 = std::move(sha256);
+  if (text_memory) *text_memory = src.TakeText();  // the parse, the tap and the hash are done
   return ok;
 }
 
 bool ReadManifest(const std::string& path, const Jurisdictions& jurisdictions, Manifest* manifest,
-                  std::vector<Diagnostic>* errors) {
+                  std::vector<Diagnostic>* errors, std::string* text_memory) {
   std::string text;
   if (Status s = ReadFile(path, &text); !s.ok()) {
     errors->assign(1, Diagnostic{path, {}, "", s.message().substr(s.message().find(": ") + 2), ""});
     return false;
   }
-  return ParseManifest(path, std::move(text), jurisdictions, manifest, errors);
+  return ParseManifest(path, std::move(text), jurisdictions, manifest, errors, text_memory);
 }
 
 }  // namespace residency

@@ -215,12 +215,15 @@ inline constexpr size_t kMaxManifestErrors = 20;
 
 // Reads and checks the manifest at `path`. On failure returns false with at least one
 // diagnostic in *errors (ordered by position). Never throws, whatever the file holds.
+// `text_memory`, when given, receives the text's memory once the parse is done (its bytes
+// unspecified): memory the process has already paid for, which a later large need can
+// reuse (verify's findings' messages, check.h) instead of memory new to the process.
 bool ReadManifest(const std::string& path, const Jurisdictions& jurisdictions, Manifest* manifest,
-                  std::vector<Diagnostic>* errors);
+                  std::vector<Diagnostic>* errors, std::string* text_memory = nullptr);
 
 // The same for a manifest already in memory (`path` only names it in messages).
 bool ParseManifest(const std::string& path, std::string text, const Jurisdictions& jurisdictions,
-                   Manifest* manifest, std::vector<Diagnostic>* errors);
+                   Manifest* manifest, std::vector<Diagnostic>* errors, std::string* text_memory = nullptr);
 
 // ParseManifest with the fast paths for endpoints (the schema's, and reading them during
 // the parse) switched on or off: the result must be the same either way
@@ -228,7 +231,7 @@ bool ParseManifest(const std::string& path, std::string text, const Jurisdiction
 // *endpoints_tapped, if given, tells whether the endpoints were read during the parse.
 bool ParseManifestForTest(const std::string& path, std::string text, const Jurisdictions& jurisdictions,
                           bool fast_paths, Manifest* manifest, std::vector<Diagnostic>* errors,
-                          bool* endpoints_tapped = nullptr);
+                          bool* endpoints_tapped = nullptr, std::string* text_memory = nullptr);
 
 // Converts a host name to its A-label form and checks DNS syntax. On failure returns
 // false with the reason in *error.

@@ -107,6 +107,18 @@ TEST_CASE("a valid manifest reads into the model with positions") {
   CHECK(m.flows.size() == 1);
   CHECK(m.flows[0].ref.pos == SourcePos{18, 13});
   CHECK(m.sha256.size() == 64);
+
+  // Asked for, the text's memory comes back after the parse, and the model is the same.
+  std::string text = kValid;
+  text.reserve(1 << 16);
+  const char* buffer = text.data();
+  std::string memory;
+  Manifest again;
+  REQUIRE(ParseManifest("m.json", std::move(text), TestJurisdictions(), &again, &errors, &memory));
+  CHECK(memory.data() == buffer);
+  CHECK(memory.capacity() >= (1 << 16));
+  CHECK(again.sha256 == m.sha256);
+  CHECK(again.nodes[1].endpoints[0].pos == SourcePos{16, 20});
 }
 
 TEST_CASE("x- extensions are free-form anywhere") {

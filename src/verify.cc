@@ -335,6 +335,7 @@ Status Verify(const VerifyInputs& in, VerifyReport* report) {
 
   for (Finding& f : Lint(m, in.graph, in.jurisdictions, in.profile)) report->findings.push_back(std::move(f));
   MeasuredChecks checks(m, in.graph, in.jurisdictions, in.operators, in.profile);
+  if (in.spare_memory) checks.GiveMemory(std::move(*in.spare_memory));
   AllowedCache allowed_cache(m);
   // Without a sink, one chunk: every endpoint stays in the report.
   const size_t chunk_size = in.sink ? std::max<size_t>(in.chunk, 1) : std::max<size_t>(endpoints.size(), 1);

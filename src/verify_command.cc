@@ -201,6 +201,7 @@ int Fail(std::ostream& err, const Status& s) {
 int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err) {
   StageClock clock(options.timings, err);
   ManifestContext ctx;
+  ctx.keep_text_memory = true;  // for the findings' messages (VerifyInputs::spare_memory)
   // The geodb's jurisdictions are the open stage's, as the rest of the geodb: the parse
   // stage is the manifest's read, parse, schema and model (and the profile's read), what
   // scripts/bench-scale compares with a plain read and parse of the same file.
@@ -319,6 +320,7 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
   in.prober = prober.get();
   in.airports = prober ? &airports : nullptr;
   in.vantage = vantage.get();
+  in.spare_memory = &ctx.text_memory;
   in.progress = [&](size_t done, size_t total) {
     progress.Show("residency: verified " + std::to_string(done) + " of " + std::to_string(total) + " endpoints");
   };
