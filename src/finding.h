@@ -118,7 +118,8 @@ class Findings {
   const_iterator end() const { return const_iterator(this, entries_.size()); }
 
  private:
-  // An endpoint's finding, its message in one of arenas_; or (no endpoint) whole_[whole].
+  // An endpoint's finding, its message in messages_ or one of held_; or (no endpoint)
+  // whole_[whole].
   struct Entry {
     const CheckRule* rule = nullptr;
     const Endpoint* endpoint = nullptr;
