@@ -270,3 +270,40 @@ TEST_CASE("backup-same-site: a backup before its storage in the manifest is repo
 }
 
 }  // namespace residency
+
+namespace residency {
+
+TEST_CASE("backup-same-site: more backups than a slice of its conclusion, each reported once, in manifest order") {
+  // Finish concludes 16,384 backups at a time (check.cc): 33,000 make three slices.
+  constexpr size_t kBackups = 33000;
+  std::string endpoints = R"({"id": "primary", "host": "p.example", "activity": "storage", "data": ["customer"]})";
+  for (size_t i = 0; i < kBackups; ++i) {
+    endpoints += R"(, {"id": "b)" + std::to_string(i) + R"(", "ip": "192.0.2.1", "activity": "backup", "data": ["customer"]})";
+  }
+  Fixture f("Sarnia Hosting GmbH", endpoints, {Obs("192.0.2.1", {"DE", "DE"}, "regional", "DE")});
+  Profile p;
+  Diagnostic error;
+  REQUIRE(LoadProfile("eucs-substantial", TestJurisdictions(), &p, &error));
+  MeasuredChecks checks(f.manifest, *f.graph, TestJurisdictions(), TestOperators(), p);
+  for (size_t first = 0; first < f.results.size(); first += 10000) {
+    size_t last = std::min(f.results.size(), first + 10000);
+    checks.Add(std::vector<const Endpoint*>(f.endpoints.begin() + static_cast<ptrdiff_t>(first),
+                                            f.endpoints.begin() + static_cast<ptrdiff_t>(last)),
+               std::vector<EndpointResult>(f.results.begin() + static_cast<ptrdiff_t>(first),
+                                           f.results.begin() + static_cast<ptrdiff_t>(last)));
+  }
+  Findings findings;
+  checks.Finish(&findings);
+  size_t next = 0;
+  bool in_order = true;
+  for (const Finding& x : findings) {
+    if (x.kind != "backup-same-site") continue;
+    const std::string id = "s/b" + std::to_string(next++);
+    in_order = in_order && x.subject == id &&
+               x.message == "backups at " + id + " are observed at the same site as primary storage: 192.0.2.1 in aws:eu-central-1";
+  }
+  CHECK(next == kBackups);
+  CHECK(in_order);
+}
+
+}  // namespace residency
